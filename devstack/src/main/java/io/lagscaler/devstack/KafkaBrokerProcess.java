@@ -1,0 +1,215 @@
+package io.lagscaler.devstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A real single-node KRaft broker in a child JVM, for a local stack that outlives one test (the
+ * demo, the benchmarks). It runs {@code kafka.Kafka} from this JVM's own class path, so it works
+ * both from the Maven test class path and from a shaded jar that bundles the Kafka server.
+ */
+public final class KafkaBrokerProcess implements KafkaCluster {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+
+  private final Process process;
+  private final Path dataDir;
+  private final int port;
+  private final boolean deleteOnClose;
+
+  private KafkaBrokerProcess(Process process, Path dataDir, int port, boolean deleteOnClose) {
+    this.process = process;
+    this.dataDir = dataDir;
+    this.port = port;
+    this.deleteOnClose = deleteOnClose;
+  }
+
+  /** Starts a broker on a free loopback port with a fresh temporary log directory. */
+  public static KafkaBrokerProcess start() {
+    return start(Map.of(), "-Xmx512m");
+  }
+
+  /**
+   * Starts a broker; {@code overrides} are broker configs on top of the single-node defaults, and
+   * {@code heap} is the child's -Xmx flag.
+   */
+  public static KafkaBrokerProcess start(Map<String, Object> overrides, String heap) {
+    try {
+      Path dir = Files.createTempDirectory("lagscaler-kafka-");
+      int port = freePort();
+      int controllerPort = freePort();
+      Map<String, Object> config = new LinkedHashMap<>(LocalKafka.singleNodeDefaults());
+      config.put("process.roles", "broker,controller");
+      config.put("node.id", "1");
+      config.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+      config.put(
+          "listeners",
+          "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+      config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+      config.put("controller.listener.names", "CONTROLLER");
+      config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+      config.put("inter.broker.listener.name", "PLAINTEXT");
+      config.put("log.dirs", dir.resolve("logs").toString());
+      config.putAll(overrides);
+      Path properties = dir.resolve("server.properties");
+      Files.writeString(
+          properties,
+          config.entrySet().stream()
+              .map(e -> e.getKey() + "=" + e.getValue())
+              .collect(Collectors.joining("\n", "", "\n")));
+
+      String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
+      Process format =
+          java(
+                  dir,
+                  "-Xmx256m",
+                  "kafka.tools.StorageTool",
+                  "format",
+                  "-t",
+                  clusterId,
+                  "-c",
+                  properties.toString())
+              .redirectOutput(dir.resolve("format.log").toFile())
+              .redirectErrorStream(true)
+              .start();
+      if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+        format.destroyForcibly();
+        throw new IllegalStateException(
+            "formatting the Kafka log directory failed: " + tail(dir.resolve("format.log")));
+      }
+
+      Process broker =
+          java(dir, heap, "kafka.Kafka", properties.toString())
+              .redirectOutput(dir.resolve("broker.log").toFile())
+              .redirectErrorStream(true)
+              .start();
+      KafkaBrokerProcess handle = new KafkaBrokerProcess(broker, dir, port, true);
+      // Stop the child even when the parent is killed with SIGTERM or exits without closing.
+      Runtime.getRuntime().addShutdownHook(new Thread(handle::stopQuietly, "kafka-broker-stop"));
+      handle.awaitPort();
+      return handle;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start a Kafka broker process", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting a Kafka broker process", e);
+    }
+  }
+
+  private static ProcessBuilder java(Path dir, String heap, String mainClass, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(heap);
+    command.add("-XX:+UseSerialGC");
+    command.add("--sun-misc-unsafe-memory-access=allow");
+    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).directory(dir.toFile());
+  }
+
+  private void awaitPort() throws InterruptedException {
+    Instant deadline = Instant.now().plus(START_TIMEOUT);
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "the Kafka broker process exited with "
+                + process.exitValue()
+                + ": "
+                + tail(dataDir.resolve("broker.log")));
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    stopQuietly();
+    throw new IllegalStateException(
+        "the Kafka broker did not open port " + port + " within " + START_TIMEOUT);
+  }
+
+  @Override
+  public String bootstrapServers() {
+    return "127.0.0.1:" + port;
+  }
+
+  @Override
+  public int brokerCount() {
+    return 1;
+  }
+
+  /** The process id, so callers can report or signal it. */
+  public long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public void close() {
+    stopQuietly();
+  }
+
+  private void stopQuietly() {
+    if (process.isAlive()) {
+      process.destroy(); // SIGTERM: the broker shuts down cleanly
+      try {
+        if (!process.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          process.waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (deleteOnClose) {
+      deleteRecursively(dataDir);
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // A temp directory left behind is harmless; failing a shutdown over it is not.
+    }
+  }
+}
