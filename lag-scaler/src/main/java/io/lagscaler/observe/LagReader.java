@@ -1,0 +1,436 @@
+package io.lagscaler.observe;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupType;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Reads the offsets of every configured consumer group in one batched pass per poll; the only class
+ * that talks to Kafka's Admin client.
+ *
+ * <p>Per poll, whatever the number of groups: one multi-group {@code listConsumerGroupOffsets}, one
+ * {@code describeConsumerGroups}, one {@code describeTopics} for the union of the groups' topics,
+ * and one {@code listOffsets} per offset spec (latest, earliest, and latest read-committed only
+ * when some group reads committed) over the union of their partitions. The admin client fans each
+ * call out to the coordinators or partition leaders, so the request count grows with brokers, never
+ * with groups; {@link Poll.PollStats#brokerRequests()} counts it from the client's own metrics.
+ */
+public final class LagReader implements AutoCloseable {
+
+  private final Admin admin;
+  private final Duration timeout;
+  private final Clock clock;
+
+  LagReader(Admin admin, Duration timeout, Clock clock) {
+    this.admin = admin;
+    this.timeout = timeout;
+    this.clock = clock;
+  }
+
+  /**
+   * Connects to Kafka with the given client properties ({@code bootstrap.servers} and security
+   * settings). The connection is lazy: a broker that cannot be reached shows up as failed groups.
+   */
+  public static LagReader connect(
+      Map<String, Object> clientProperties, Duration timeout, Clock clock) {
+    Map<String, Object> config = new HashMap<>(clientProperties);
+    config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "lag-scaler");
+    config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    return new LagReader(Admin.create(config), timeout, clock);
+  }
+
+  /** Reads every group of {@code queries} at once. Never throws for one group's failure. */
+  public Poll poll(List<GroupQuery> queries) {
+    long requestsBefore = requestCount();
+    long startNanos = System.nanoTime();
+    Deadline deadline = new Deadline(timeout);
+
+    List<String> groupIds = queries.stream().map(GroupQuery::group).distinct().toList();
+    Map<String, Outcome<Map<TopicPartition, OffsetAndMetadata>>> committed =
+        readCommitted(groupIds, deadline);
+    Map<String, Outcome<ConsumerGroupDescription>> described = describeGroups(groupIds, deadline);
+
+    Map<String, SortedSet<String>> topicsByGroup = new LinkedHashMap<>();
+    for (GroupQuery query : queries) {
+      SortedSet<String> topics = new TreeSet<>(query.topics());
+      if (topics.isEmpty() && committed.get(query.group()) instanceof Outcome.Ok(var offsets)) {
+        offsets.keySet().forEach(tp -> topics.add(tp.topic()));
+      }
+      topicsByGroup.put(query.group(), topics);
+    }
+    Set<String> allTopics = new TreeSet<>();
+    topicsByGroup.values().forEach(allTopics::addAll);
+    Map<String, Outcome<Integer>> partitionCounts = describeTopics(allTopics, deadline);
+
+    Set<TopicPartition> allPartitions = new HashSet<>();
+    Set<TopicPartition> readCommittedPartitions = new HashSet<>();
+    for (GroupQuery query : queries) {
+      for (String topic : topicsByGroup.get(query.group())) {
+        if (partitionCounts.get(topic) instanceof Outcome.Ok(Integer count)) {
+          for (int p = 0; p < count; p++) {
+            TopicPartition tp = new TopicPartition(topic, p);
+            allPartitions.add(tp);
+            if (query.isolation() == Isolation.READ_COMMITTED) {
+              readCommittedPartitions.add(tp);
+            }
+          }
+        }
+      }
+    }
+    // The three specs go out together; each is one call over the union of partitions.
+    OffsetsCall latest =
+        listOffsets(allPartitions, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED);
+    OffsetsCall earliest =
+        listOffsets(allPartitions, OffsetSpec.earliest(), IsolationLevel.READ_UNCOMMITTED);
+    OffsetsCall stable =
+        listOffsets(readCommittedPartitions, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
+    Map<TopicPartition, Offset> highWatermarks = latest.await(deadline);
+    Map<TopicPartition, Offset> logStarts = earliest.await(deadline);
+    Map<TopicPartition, Offset> lastStable = stable.await(deadline);
+
+    Map<String, GroupOffsets> groups = new LinkedHashMap<>();
+    int groupPartitions = 0;
+    for (GroupQuery query : queries) {
+      GroupOffsets result =
+          assemble(
+              query,
+              committed.get(query.group()),
+              described.get(query.group()),
+              topicsByGroup.get(query.group()),
+              partitionCounts,
+              query.isolation() == Isolation.READ_COMMITTED ? lastStable : highWatermarks,
+              logStarts);
+      if (result instanceof GroupOffsets.Read read) {
+        groupPartitions += read.partitions().size();
+      }
+      groups.put(query.group(), result);
+    }
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+    return new Poll(
+        clock.instant(),
+        groups,
+        new Poll.PollStats(
+            elapsed,
+            requestCount() - requestsBefore,
+            brokerCount(),
+            allPartitions.size(),
+            groupPartitions));
+  }
+
+  /** The ids of every consumer group the cluster knows (classic and consumer protocol). */
+  public List<String> listGroupIds() {
+    try {
+      Collection<GroupListing> listings =
+          admin
+              .listGroups(ListGroupsOptions.forConsumerGroups().timeoutMs((int) timeout.toMillis()))
+              .all()
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return listings.stream().map(GroupListing::groupId).sorted().toList();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new KafkaUnavailableException("could not list consumer groups: " + describe(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaUnavailableException("interrupted while listing consumer groups", e);
+    }
+  }
+
+  /** Checks that a broker answers within the timeout; throws with the reason otherwise. */
+  public int checkReachable() {
+    try {
+      return admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new KafkaUnavailableException(
+          "no Kafka broker answered within " + timeout.toMillis() + " ms: " + describe(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaUnavailableException("interrupted while reaching Kafka", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    admin.close(Duration.ofSeconds(5));
+  }
+
+  private Map<String, Outcome<Map<TopicPartition, OffsetAndMetadata>>> readCommitted(
+      List<String> groupIds, Deadline deadline) {
+    Map<String, ListConsumerGroupOffsetsSpec> specs = new LinkedHashMap<>();
+    groupIds.forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec()));
+    var result =
+        admin.listConsumerGroupOffsets(
+            specs, new ListConsumerGroupOffsetsOptions().timeoutMs(deadline.remainingMillis()));
+    Map<String, Outcome<Map<TopicPartition, OffsetAndMetadata>>> out = new LinkedHashMap<>();
+    for (String group : groupIds) {
+      out.put(group, await(result.partitionsToOffsetAndMetadata(group), deadline));
+    }
+    return out;
+  }
+
+  private Map<String, Outcome<ConsumerGroupDescription>> describeGroups(
+      List<String> groupIds, Deadline deadline) {
+    var result =
+        admin.describeConsumerGroups(
+            groupIds, new DescribeConsumerGroupsOptions().timeoutMs(deadline.remainingMillis()));
+    Map<String, Outcome<ConsumerGroupDescription>> out = new LinkedHashMap<>();
+    for (String group : groupIds) {
+      out.put(group, await(result.describedGroups().get(group), deadline));
+    }
+    return out;
+  }
+
+  private Map<String, Outcome<Integer>> describeTopics(Set<String> topics, Deadline deadline) {
+    Map<String, Outcome<Integer>> out = new LinkedHashMap<>();
+    if (topics.isEmpty()) {
+      return out;
+    }
+    var result =
+        admin.describeTopics(
+            topics, new DescribeTopicsOptions().timeoutMs(deadline.remainingMillis()));
+    Map<String, KafkaFuture<TopicDescription>> futures = result.topicNameValues();
+    for (String topic : topics) {
+      out.put(topic, await(futures.get(topic), deadline).map(d -> d.partitions().size()));
+    }
+    return out;
+  }
+
+  private OffsetsCall listOffsets(
+      Set<TopicPartition> partitions, OffsetSpec spec, IsolationLevel isolation) {
+    if (partitions.isEmpty()) {
+      return new OffsetsCall(partitions, null);
+    }
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    partitions.forEach(tp -> request.put(tp, spec));
+    ListOffsetsOptions options =
+        new ListOffsetsOptions(isolation).timeoutMs((int) timeout.toMillis());
+    return new OffsetsCall(partitions, admin.listOffsets(request, options));
+  }
+
+  private final class OffsetsCall {
+    private final Set<TopicPartition> partitions;
+    private final ListOffsetsResult result;
+
+    OffsetsCall(Set<TopicPartition> partitions, ListOffsetsResult result) {
+      this.partitions = partitions;
+      this.result = result;
+    }
+
+    Map<TopicPartition, Offset> await(Deadline deadline) {
+      Map<TopicPartition, Offset> out = new HashMap<>();
+      for (TopicPartition tp : partitions) {
+        Outcome<ListOffsetsResult.ListOffsetsResultInfo> info =
+            LagReader.this.await(result.partitionResult(tp), deadline);
+        out.put(
+            tp,
+            switch (info) {
+              case Outcome.Ok(var value) -> Offset.known(value.offset());
+              case Outcome.Err(String error) -> Offset.unknown(error);
+            });
+      }
+      return out;
+    }
+  }
+
+  private static GroupOffsets assemble(
+      GroupQuery query,
+      Outcome<Map<TopicPartition, OffsetAndMetadata>> committed,
+      Outcome<ConsumerGroupDescription> described,
+      SortedSet<String> topics,
+      Map<String, Outcome<Integer>> partitionCounts,
+      Map<TopicPartition, Offset> logEnds,
+      Map<TopicPartition, Offset> logStarts) {
+    if (committed instanceof Outcome.Err(String error)) {
+      return new GroupOffsets.Failed(query.group(), "committed offsets: " + error);
+    }
+    Map<TopicPartition, OffsetAndMetadata> commits =
+        ((Outcome.Ok<Map<TopicPartition, OffsetAndMetadata>>) committed).value();
+
+    GroupState state;
+    int members;
+    GroupProtocol protocol;
+    switch (described) {
+      case Outcome.Ok(ConsumerGroupDescription d) -> {
+        state = state(d.groupState());
+        members = d.members().size();
+        protocol = d.type() == GroupType.CONSUMER ? GroupProtocol.CONSUMER : GroupProtocol.CLASSIC;
+        // A group with neither members nor offsets does not exist for scaling purposes.
+        if (members == 0 && commits.isEmpty() && state == GroupState.EMPTY) {
+          state = GroupState.DEAD;
+        }
+      }
+      case Outcome.Err(String error)
+          when error.startsWith(GroupIdNotFoundException.class.getSimpleName()) -> {
+        state = commits.isEmpty() ? GroupState.DEAD : GroupState.EMPTY;
+        members = 0;
+        protocol = GroupProtocol.UNKNOWN;
+      }
+      case Outcome.Err(String error) -> {
+        return new GroupOffsets.Failed(query.group(), "group description: " + error);
+      }
+    }
+
+    List<PartitionOffsets> partitions = new ArrayList<>();
+    for (String topic : topics) {
+      Outcome<Integer> count = partitionCounts.get(topic);
+      if (count instanceof Outcome.Ok(Integer n)) {
+        for (int p = 0; p < n; p++) {
+          TopicPartition tp = new TopicPartition(topic, p);
+          partitions.add(
+              new PartitionOffsets(
+                  new PartitionKey(topic, p),
+                  committed(commits.get(tp)),
+                  logEnds.getOrDefault(tp, Offset.unknown("not read")),
+                  logStarts.getOrDefault(tp, Offset.unknown("not read"))));
+        }
+      } else {
+        // The topic is gone (deleted) or its metadata failed: keep the committed partitions
+        // visible with unknown log offsets rather than dropping them.
+        String reason =
+            count instanceof Outcome.Err(String error)
+                    && error.startsWith(UnknownTopicOrPartitionException.class.getSimpleName())
+                ? "topic does not exist"
+                : "topic metadata: " + ((Outcome.Err<Integer>) count).error();
+        commits.entrySet().stream()
+            .filter(e -> e.getKey().topic().equals(topic))
+            .sorted(
+                java.util.Map.Entry.comparingByKey(
+                    java.util.Comparator.comparingInt(TopicPartition::partition)))
+            .forEach(
+                e ->
+                    partitions.add(
+                        new PartitionOffsets(
+                            new PartitionKey(topic, e.getKey().partition()),
+                            committed(e.getValue()),
+                            Offset.unknown(reason),
+                            Offset.unknown(reason))));
+      }
+    }
+    return new GroupOffsets.Read(query.group(), state, members, protocol, partitions);
+  }
+
+  private static Offset committed(OffsetAndMetadata offset) {
+    // Kafka reports "no commit" as a missing entry or a null/negative offset.
+    return offset == null || offset.offset() < 0
+        ? new Offset.NoCommit()
+        : Offset.known(offset.offset());
+  }
+
+  static GroupState state(org.apache.kafka.common.GroupState state) {
+    return switch (state) {
+      case STABLE -> GroupState.STABLE;
+      case PREPARING_REBALANCE, COMPLETING_REBALANCE, ASSIGNING, RECONCILING ->
+          GroupState.REBALANCING;
+      case EMPTY -> GroupState.EMPTY;
+      case DEAD -> GroupState.DEAD;
+      case UNKNOWN, NOT_READY -> GroupState.UNKNOWN;
+    };
+  }
+
+  private <T> Outcome<T> await(KafkaFuture<T> future, Deadline deadline) {
+    if (future == null) {
+      return new Outcome.Err<>("no result");
+    }
+    try {
+      return new Outcome.Ok<>(future.get(deadline.remainingMillis(), TimeUnit.MILLISECONDS));
+    } catch (ExecutionException e) {
+      return new Outcome.Err<>(describe(e.getCause()));
+    } catch (TimeoutException e) {
+      return new Outcome.Err<>("timed out after " + timeout.toMillis() + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Outcome.Err<>("interrupted");
+    }
+  }
+
+  private static String describe(Throwable e) {
+    Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+    return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+  }
+
+  private long requestCount() {
+    double total = 0;
+    for (Map.Entry<MetricName, ? extends Metric> e : admin.metrics().entrySet()) {
+      MetricName name = e.getKey();
+      // Per-node counters; their sum is every request sent, metadata included.
+      if (name.group().equals("admin-client-node-metrics") && name.name().equals("request-total")) {
+        total += ((Number) e.getValue().metricValue()).doubleValue();
+      }
+    }
+    return Math.round(total);
+  }
+
+  /** Brokers this client has talked to, from its per-node metrics (no extra request). */
+  private int brokerCount() {
+    Set<String> nodes = new HashSet<>();
+    for (MetricName name : admin.metrics().keySet()) {
+      String node = name.tags().get("node-id");
+      // Bootstrap connections have negative ids ("node--1"): not brokers of their own.
+      if (name.group().equals("admin-client-node-metrics")
+          && node != null
+          && !node.startsWith("node--")) {
+        nodes.add(node);
+      }
+    }
+    return nodes.size();
+  }
+
+  /** A per-call result: the value, or the error text. */
+  private sealed interface Outcome<T> {
+    record Ok<T>(T value) implements Outcome<T> {}
+
+    record Err<T>(String error) implements Outcome<T> {}
+
+    default <R> Outcome<R> map(java.util.function.Function<T, R> f) {
+      return switch (this) {
+        case Ok<T>(T value) -> new Ok<>(f.apply(value));
+        case Err<T>(String error) -> new Err<>(error);
+      };
+    }
+  }
+
+  private static final class Deadline {
+    private final long endNanos;
+
+    Deadline(Duration budget) {
+      this.endNanos = System.nanoTime() + budget.toNanos();
+    }
+
+    int remainingMillis() {
+      return (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(endNanos - System.nanoTime()));
+    }
+  }
+}
