@@ -51,15 +51,23 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  */
 public final class LagReader implements AutoCloseable {
 
+  /** Partition counts are refreshed after this long, like a client's metadata.max.age.ms. */
+  public static final Duration DEFAULT_METADATA_MAX_AGE = Duration.ofSeconds(30);
+
   private final Admin admin;
   private final Duration timeout;
+  private final Duration metadataMaxAge;
   private final Clock clock;
+  private final Map<String, CachedCount> partitionCounts = new HashMap<>();
 
-  LagReader(Admin admin, Duration timeout, Clock clock) {
+  LagReader(Admin admin, Duration timeout, Duration metadataMaxAge, Clock clock) {
     this.admin = admin;
     this.timeout = timeout;
+    this.metadataMaxAge = metadataMaxAge;
     this.clock = clock;
   }
+
+  private record CachedCount(int partitions, long fetchedNanos) {}
 
   /**
    * Connects to Kafka with the given client properties ({@code bootstrap.servers} and security
@@ -71,7 +79,7 @@ public final class LagReader implements AutoCloseable {
     config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "lag-scaler");
     config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    return new LagReader(Admin.create(config), timeout, clock);
+    return new LagReader(Admin.create(config), timeout, metadataMaxAge, clock);
   }
 
   /** Reads every group of {@code queries} at once. Never throws for one group's failure. */
@@ -95,7 +103,8 @@ public final class LagReader implements AutoCloseable {
     }
     Set<String> allTopics = new TreeSet<>();
     topicsByGroup.values().forEach(allTopics::addAll);
-    Map<String, Outcome<Integer>> partitionCounts = describeTopics(allTopics, deadline);
+    Map<String, Outcome<Integer>> partitionCounts =
+        partitionCounts(allTopics, committed.values(), deadline);
 
     Set<TopicPartition> allPartitions = new HashSet<>();
     Set<TopicPartition> readCommittedPartitions = new HashSet<>();
@@ -122,6 +131,7 @@ public final class LagReader implements AutoCloseable {
     Map<TopicPartition, Offset> highWatermarks = latest.await(deadline);
     Map<TopicPartition, Offset> logStarts = earliest.await(deadline);
     Map<TopicPartition, Offset> lastStable = stable.await(deadline);
+    forgetTopicsWithErrors(highWatermarks, logStarts, lastStable);
 
     Map<String, GroupOffsets> groups = new LinkedHashMap<>();
     int groupPartitions = 0;
@@ -213,6 +223,64 @@ public final class LagReader implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Partition counts of {@code topics}, from the cache while it is fresh. A topic is read again
+   * when it is new, older than the max age, or a group committed on a partition beyond its count.
+   */
+  private Map<String, Outcome<Integer>> partitionCounts(
+      Set<String> topics,
+      Collection<Outcome<Map<TopicPartition, OffsetAndMetadata>>> commits,
+      Deadline deadline) {
+    long now = System.nanoTime();
+    Set<String> stale = new TreeSet<>();
+    for (String topic : topics) {
+      CachedCount cached = partitionCounts.get(topic);
+      if (cached == null || now - cached.fetchedNanos() >= metadataMaxAge.toNanos()) {
+        stale.add(topic);
+      }
+    }
+    for (Outcome<Map<TopicPartition, OffsetAndMetadata>> outcome : commits) {
+      if (outcome instanceof Outcome.Ok(var offsets)) {
+        for (TopicPartition tp : offsets.keySet()) {
+          CachedCount cached = partitionCounts.get(tp.topic());
+          if (cached != null
+              && tp.partition() >= cached.partitions()
+              && topics.contains(tp.topic())) {
+            stale.add(tp.topic());
+          }
+        }
+      }
+    }
+    Map<String, Outcome<Integer>> fresh = describeTopics(stale, deadline);
+    Map<String, Outcome<Integer>> out = new LinkedHashMap<>();
+    for (String topic : topics) {
+      Outcome<Integer> count = fresh.get(topic);
+      if (count == null) {
+        count = new Outcome.Ok<>(partitionCounts.get(topic).partitions());
+      } else if (count instanceof Outcome.Ok(Integer n)) {
+        partitionCounts.put(topic, new CachedCount(n, now));
+      } else {
+        partitionCounts.remove(topic);
+      }
+      out.put(topic, count);
+    }
+    partitionCounts.keySet().retainAll(topics);
+    return out;
+  }
+
+  /** A partition error (deleted or recreated topic, moved leader) makes its topic re-read. */
+  @SafeVarargs
+  private void forgetTopicsWithErrors(Map<TopicPartition, Offset>... results) {
+    for (Map<TopicPartition, Offset> result : results) {
+      result.forEach(
+          (tp, offset) -> {
+            if (offset instanceof Offset.Unknown) {
+              partitionCounts.remove(tp.topic());
+            }
+          });
+    }
+  }
+
   private Map<String, Outcome<Integer>> describeTopics(Set<String> topics, Deadline deadline) {
     Map<String, Outcome<Integer>> out = new LinkedHashMap<>();
     if (topics.isEmpty()) {
@@ -270,7 +338,7 @@ public final class LagReader implements AutoCloseable {
       Outcome<Map<TopicPartition, OffsetAndMetadata>> committed,
       Outcome<ConsumerGroupDescription> described,
       SortedSet<String> topics,
-      Map<String, Outcome<Integer>> partitionCounts,
+      Map<String, Outcome<Integer>> counts,
       Map<TopicPartition, Offset> logEnds,
       Map<TopicPartition, Offset> logStarts) {
     if (committed instanceof Outcome.Err(String error)) {
@@ -305,7 +373,7 @@ public final class LagReader implements AutoCloseable {
 
     List<PartitionOffsets> partitions = new ArrayList<>();
     for (String topic : topics) {
-      Outcome<Integer> count = partitionCounts.get(topic);
+      Outcome<Integer> count = counts.get(topic);
       if (count instanceof Outcome.Ok(Integer n)) {
         for (int p = 0; p < n; p++) {
           TopicPartition tp = new TopicPartition(topic, p);
