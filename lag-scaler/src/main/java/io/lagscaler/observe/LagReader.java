@@ -75,6 +75,19 @@ public final class LagReader implements AutoCloseable {
    */
   public static LagReader connect(
       Map<String, Object> clientProperties, Duration timeout, Clock clock) {
+    return connect(clientProperties, timeout, DEFAULT_METADATA_MAX_AGE, clock);
+  }
+
+  /**
+   * As {@link #connect(Map, Duration, Clock)}, with the age after which topic partition counts are
+   * read again (they are also read at once for a new topic, a commit on a partition beyond the
+   * known count, or a partition error).
+   */
+  public static LagReader connect(
+      Map<String, Object> clientProperties,
+      Duration timeout,
+      Duration metadataMaxAge,
+      Clock clock) {
     Map<String, Object> config = new HashMap<>(clientProperties);
     config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "lag-scaler");
     config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());

@@ -2,6 +2,7 @@ package io.lagscaler.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lagscaler.devstack.GroupOffsetsSeeder;
 import io.lagscaler.devstack.KafkaCluster;
 import io.lagscaler.devstack.WithKafka;
 import io.lagscaler.signals.GroupSignals;
@@ -24,7 +25,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -90,13 +90,8 @@ class LagReaderTest {
     return new KafkaProducer<>(config);
   }
 
-  private static void commit(String group, String topic, int partition, long offset)
-      throws Exception {
-    admin
-        .alterConsumerGroupOffsets(
-            group, Map.of(new TopicPartition(topic, partition), new OffsetAndMetadata(offset)))
-        .all()
-        .get();
+  private static void commit(String group, String topic, int partition, long offset) {
+    GroupOffsetsSeeder.commit(admin, group, Map.of(new TopicPartition(topic, partition), offset));
   }
 
   private static GroupOffsets.Read read(GroupQuery query) {
@@ -315,14 +310,8 @@ class LagReaderTest {
     for (int g = 0; g < 200; g++) {
       String group = unique("many-g");
       String topic = topics.get(g % topics.size());
-      admin
-          .alterConsumerGroupOffsets(
-              group,
-              Map.of(
-                  new TopicPartition(topic, 0), new OffsetAndMetadata(0),
-                  new TopicPartition(topic, 1), new OffsetAndMetadata(0)))
-          .all()
-          .get();
+      GroupOffsetsSeeder.commit(
+          admin, group, Map.of(new TopicPartition(topic, 0), 0L, new TopicPartition(topic, 1), 0L));
       groups.add(GroupQuery.of(group));
     }
     reader.poll(groups); // warm metadata and connections

@@ -1,0 +1,184 @@
+package io.lagscaler.explain;
+
+import io.lagscaler.observe.GroupOffsets;
+import io.lagscaler.observe.Poll;
+import io.lagscaler.signals.GroupSignals;
+import io.lagscaler.signals.PartitionLag;
+import io.lagscaler.signals.PartitionSignals;
+import io.lagscaler.signals.PartitionStatus;
+import io.lagscaler.signals.TimeLag;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every meter lag-scaler publishes, named in one place. Prometheus names are {@code lagscaler_*} in
+ * base units; tags are bounded (group, status, state, protocol, outcome; topic and partition only
+ * when per-partition metrics are on). docs/metrics.md documents each one.
+ */
+public final class ScalerMetrics {
+
+  public static final String GROUP_LAG = "lagscaler.group.lag.messages";
+  public static final String GROUP_TIME_LAG = "lagscaler.group.time.lag.seconds";
+  public static final String GROUP_PRODUCTION = "lagscaler.group.production.messages.per.second";
+  public static final String GROUP_CONSUMPTION = "lagscaler.group.consumption.messages.per.second";
+  public static final String GROUP_MEMBERS = "lagscaler.group.members";
+  public static final String GROUP_UP = "lagscaler.group.up";
+  public static final String GROUP_INFO = "lagscaler.group.info";
+  public static final String GROUP_PARTITIONS = "lagscaler.group.partitions";
+  public static final String GROUP_UNKNOWN_LAG = "lagscaler.group.unknown.lag.partitions";
+  public static final String GROUP_TRUNCATED = "lagscaler.group.retention.truncated.partitions";
+  public static final String GROUP_NO_COMMIT = "lagscaler.group.no.commit.partitions";
+  public static final String PARTITION_LAG = "lagscaler.partition.lag.messages";
+  public static final String PARTITION_TIME_LAG = "lagscaler.partition.time.lag.seconds";
+  public static final String POLLS = "lagscaler.polls";
+  public static final String POLL_DURATION = "lagscaler.poll.duration";
+  public static final String POLL_REQUESTS = "lagscaler.poll.broker.requests";
+  public static final String POLL_LAST_REQUESTS = "lagscaler.poll.last.broker.requests";
+  public static final String POLL_GROUP_READS = "lagscaler.poll.group.reads";
+
+  private final MeterRegistry registry;
+  private final boolean partitionMetrics;
+  private final Map<String, MultiGauge> groupGauges = new java.util.LinkedHashMap<>();
+  private final MultiGauge partitionsByStatus;
+  private final MultiGauge groupInfo;
+  private final MultiGauge partitionLag;
+  private final MultiGauge partitionTimeLag;
+  private final Timer pollDuration;
+  private final DistributionSummary pollRequests;
+  private final AtomicLong lastRequests = new AtomicLong();
+  private final Counter polls;
+
+  public ScalerMetrics(MeterRegistry registry, boolean partitionMetrics) {
+    this.registry = registry;
+    this.partitionMetrics = partitionMetrics;
+    for (String[] gauge :
+        new String[][] {
+          {GROUP_LAG, "Messages the group is behind (sum of known partition lags)", "messages"},
+          {GROUP_TIME_LAG, "Age of the oldest unconsumed message (max over partitions)", "seconds"},
+          {
+            GROUP_PRODUCTION, "Messages/s appended to the group's partitions (window average)", null
+          },
+          {GROUP_CONSUMPTION, "Messages/s committed by the group (window average)", null},
+          {GROUP_MEMBERS, "Members of the consumer group", null},
+          {GROUP_UP, "1 when the group was read at the last poll, 0 when the read failed", null},
+          {GROUP_UNKNOWN_LAG, "Partitions whose lag is unknown (not counted in the lag)", null},
+          {GROUP_TRUNCATED, "Partitions whose committed offset is below the log start", null},
+          {GROUP_NO_COMMIT, "Partitions without a committed offset", null},
+        }) {
+      MultiGauge.Builder builder = MultiGauge.builder(gauge[0]).description(gauge[1]);
+      groupGauges.put(gauge[0], builder.register(registry));
+    }
+    partitionsByStatus =
+        MultiGauge.builder(GROUP_PARTITIONS)
+            .description("Partitions of the group by status (OK, CATCHING_UP, STALLED...)")
+            .register(registry);
+    groupInfo =
+        MultiGauge.builder(GROUP_INFO)
+            .description("1, tagged with the group's state and protocol")
+            .register(registry);
+    partitionLag =
+        MultiGauge.builder(PARTITION_LAG)
+            .description("Messages behind on one partition (per-partition metrics only)")
+            .register(registry);
+    partitionTimeLag =
+        MultiGauge.builder(PARTITION_TIME_LAG)
+            .description("Age of the oldest unconsumed message on one partition")
+            .register(registry);
+    pollDuration =
+        Timer.builder(POLL_DURATION)
+            .description("Wall time of one batched read of all groups")
+            .publishPercentileHistogram()
+            .register(registry);
+    pollRequests =
+        DistributionSummary.builder(POLL_REQUESTS)
+            .description("Requests sent to brokers per poll, metadata included")
+            .register(registry);
+    io.micrometer.core.instrument.Gauge.builder(POLL_LAST_REQUESTS, lastRequests, AtomicLong::get)
+        .description("Requests sent to brokers by the last poll")
+        .register(registry);
+    polls = Counter.builder(POLLS).description("Polls of Kafka").register(registry);
+  }
+
+  /** Records one poll and the signals computed from it. */
+  public void record(Poll poll, Map<String, GroupSignals> signals) {
+    polls.increment();
+    pollDuration.record(poll.stats().duration());
+    pollRequests.record(poll.stats().brokerRequests());
+    lastRequests.set(poll.stats().brokerRequests());
+    for (GroupOffsets g : poll.groups().values()) {
+      String outcome = g instanceof GroupOffsets.Read ? "read" : "failed";
+      Counter.builder(POLL_GROUP_READS)
+          .description("Group reads by outcome")
+          .tag("outcome", outcome)
+          .register(registry)
+          .increment();
+    }
+
+    Map<String, List<MultiGauge.Row<?>>> rows = new java.util.HashMap<>();
+    groupGauges.keySet().forEach(name -> rows.put(name, new ArrayList<>()));
+    List<MultiGauge.Row<?>> statusRows = new ArrayList<>();
+    List<MultiGauge.Row<?>> infoRows = new ArrayList<>();
+    List<MultiGauge.Row<?>> partitionLagRows = new ArrayList<>();
+    List<MultiGauge.Row<?>> partitionTimeLagRows = new ArrayList<>();
+    for (GroupSignals s : signals.values()) {
+      Tags group = Tags.of("group", s.group());
+      switch (s) {
+        case GroupSignals.Unavailable u -> rows.get(GROUP_UP).add(MultiGauge.Row.of(group, 0));
+        case GroupSignals.Observed o -> {
+          rows.get(GROUP_UP).add(MultiGauge.Row.of(group, 1));
+          rows.get(GROUP_LAG).add(MultiGauge.Row.of(group, o.totalLag()));
+          // Unknown is absent, never zero: a missing series is what Prometheus means by unknown.
+          if (o.maxTimeLag() instanceof TimeLag.Known(double seconds, var basis)) {
+            rows.get(GROUP_TIME_LAG).add(MultiGauge.Row.of(group, seconds));
+          }
+          o.productionRate()
+              .ifPresent(r -> rows.get(GROUP_PRODUCTION).add(MultiGauge.Row.of(group, r)));
+          o.consumptionRate()
+              .ifPresent(r -> rows.get(GROUP_CONSUMPTION).add(MultiGauge.Row.of(group, r)));
+          rows.get(GROUP_MEMBERS).add(MultiGauge.Row.of(group, o.members()));
+          rows.get(GROUP_UNKNOWN_LAG).add(MultiGauge.Row.of(group, o.unknownLagPartitions()));
+          rows.get(GROUP_TRUNCATED).add(MultiGauge.Row.of(group, o.retentionTruncatedPartitions()));
+          rows.get(GROUP_NO_COMMIT).add(MultiGauge.Row.of(group, o.noCommitPartitions()));
+          for (PartitionStatus status : PartitionStatus.values()) {
+            statusRows.add(
+                MultiGauge.Row.of(
+                    group.and("status", status.name()), o.statusCounts().getOrDefault(status, 0)));
+          }
+          infoRows.add(
+              MultiGauge.Row.of(
+                  group.and("state", o.state().name(), "protocol", o.protocol().name()), 1));
+          if (partitionMetrics) {
+            for (PartitionSignals p : o.partitions()) {
+              Tags tags =
+                  group.and(
+                      "topic",
+                      p.partition().topic(),
+                      "partition",
+                      Integer.toString(p.partition().partition()));
+              if (p.lag() instanceof PartitionLag.Known(long messages, var basis)) {
+                partitionLagRows.add(MultiGauge.Row.of(tags, messages));
+              }
+              if (p.timeLag() instanceof TimeLag.Known(double seconds, var basis)) {
+                partitionTimeLagRows.add(MultiGauge.Row.of(tags, seconds));
+              }
+            }
+          }
+        }
+      }
+    }
+    // overwrite=true: series of groups and partitions that went away are removed.
+    rows.forEach((name, r) -> groupGauges.get(name).register(r, true));
+    partitionsByStatus.register(statusRows, true);
+    groupInfo.register(infoRows, true);
+    partitionLag.register(partitionLagRows, true);
+    partitionTimeLag.register(partitionTimeLagRows, true);
+  }
+}
