@@ -307,17 +307,19 @@ public final class SignalTracker {
         everDecreased = true;
       }
     }
+    // Growth first: a backlog building up from zero is falling behind, not OK because it was
+    // zero when the window started.
+    if (current > oldestLag && !everDecreased) {
+      return PartitionStatus.FALLING_BEHIND;
+    }
     if (touchedZero) {
-      return PartitionStatus.OK;
+      return PartitionStatus.OK; // bursty but keeping up
     }
     if (current < oldestLag
         && (consuming.isEmpty()
             || producing.isEmpty()
             || consuming.getAsDouble() > producing.getAsDouble())) {
       return PartitionStatus.CATCHING_UP;
-    }
-    if (current > oldestLag && !everDecreased) {
-      return PartitionStatus.FALLING_BEHIND;
     }
     return PartitionStatus.OK;
   }

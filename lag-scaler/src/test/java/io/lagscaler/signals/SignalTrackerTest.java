@@ -272,9 +272,13 @@ class SignalTrackerTest {
                   Step.of(15, 1300, 1200)),
               PartitionStatus.OK),
           argumentSet(
-              "lag was zero inside the window: OK",
-              List.of(Step.of(0, 1000, 1000), Step.of(5, 1100, 1000), Step.of(10, 1200, 1100)),
+              "bursty lag that was zero inside the window: OK",
+              List.of(Step.of(0, 1000, 1000), Step.of(5, 1100, 1000), Step.of(10, 1200, 1150)),
               PartitionStatus.OK),
+          argumentSet(
+              "a backlog building up from zero: FALLING_BEHIND, not OK",
+              every(5, 60, t -> 30 * t, t -> 20 * t),
+              PartitionStatus.FALLING_BEHIND),
           argumentSet(
               "a single sample with lag: UNKNOWN",
               List.of(Step.of(0, 1000, 10)),

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "load-test",
     mixinStandardHelpOptions = true,
     description = "Benchmarks, the policy simulator, load generation and the local demo.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {ObserveDemoCommand.class, PollBenchCommand.class, CommandLine.HelpCommand.class})
 public final class LoadTestMain {
 
   public static void main(String[] args) {
