@@ -1,0 +1,29 @@
+package io.lagscaler.act;
+
+/** Reading or scaling a workload failed; {@link #kind()} says how, the message says why. */
+public final class ScalerException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  /** How an act call failed: the controller retries some with backoff and reports all. */
+  public enum Kind {
+    /** The workload does not exist. */
+    NOT_FOUND,
+    /** RBAC forbids the call (the message names the verb and resource). */
+    FORBIDDEN,
+    /** Optimistic concurrency lost too many times in a row. */
+    CONFLICT,
+    /** The API server failed or could not be reached. */
+    API_ERROR
+  }
+
+  private final Kind kind;
+
+  public ScalerException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+}
