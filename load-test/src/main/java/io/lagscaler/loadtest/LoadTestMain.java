@@ -8,7 +8,11 @@ import picocli.CommandLine.Command;
     name = "load-test",
     mixinStandardHelpOptions = true,
     description = "Benchmarks, the policy simulator, load generation and the local demo.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      io.lagscaler.loadtest.sim.SimulateCommand.class,
+      io.lagscaler.loadtest.sim.SimulateAllCommand.class
+    })
 public final class LoadTestMain {
 
   public static void main(String[] args) {
