@@ -80,7 +80,14 @@ public final class DecisionEngine {
   private static Outcome unknown(
       Instant now, int current, ScalingPolicy policy, DecisionState state, String why) {
     int failed = state.failedPolls() + 1;
-    Figures figures = new Figures(-1, OptionalDouble.empty(), state.arrivalRate(), state, current);
+    Decision.Figures figures =
+        new Decision.Figures(
+            -1,
+            OptionalDouble.empty(),
+            state.arrivalRate(),
+            state.perReplicaRate(),
+            state.rateMeasured(),
+            current);
     int replicas = current;
     Reason reason = Reason.HOLD_UNKNOWN_DATA;
     String detail = why + " (" + failed + " in a row)";
@@ -144,8 +151,9 @@ public final class DecisionEngine {
       stabilize(step, current, now, policy, recs);
     }
 
-    Figures figures =
-        new Figures(lag, timeLag, m.arrival, m.perReplicaRate, m.rateMeasured, recommended);
+    Decision.Figures figures =
+        new Decision.Figures(
+            lag, timeLag, m.arrival, m.perReplicaRate, m.rateMeasured, recommended);
     DecisionState next =
         new DecisionState(
             withEvent(state.events(), now, current, step.replicas),
@@ -711,26 +719,13 @@ public final class DecisionEngine {
 
   // ---- explanation --------------------------------------------------------------------------
 
-  /** The figures of a decision, kept apart from the policy-free record until formatted. */
-  private record Figures(
-      long lag,
-      OptionalDouble timeLag,
-      OptionalDouble arrival,
-      double perReplica,
-      boolean measured,
-      int recommended) {
-    Figures(long lag, OptionalDouble timeLag, OptionalDouble arrival, DecisionState s, int rec) {
-      this(lag, timeLag, arrival, s.perReplicaRate(), s.rateMeasured(), rec);
-    }
-  }
-
   private static Decision decision(
       Instant now,
       int current,
       int replicas,
       Reason reason,
       String detail,
-      Figures f,
+      Decision.Figures f,
       ScalingPolicy policy) {
     String head =
         replicas > current
@@ -743,32 +738,30 @@ public final class DecisionEngine {
     if (!detail.isEmpty()) {
       parts.add(detail);
     }
-    if (f.lag >= 0) {
-      parts.add("lag " + num(f.lag));
+    if (f.totalLag() >= 0) {
+      parts.add("lag " + num(f.totalLag()));
     }
     double target = seconds(policy.targetLag());
-    if (f.timeLag.isPresent()) {
-      double t = f.timeLag.getAsDouble();
+    if (f.timeLagSeconds().isPresent()) {
+      double t = f.timeLagSeconds().getAsDouble();
       parts.add(
           String.format(
               Locale.ROOT, "time lag %.0f s %s target %.0f s", t, t > target ? ">" : "<=", target));
     }
-    if (f.arrival.isPresent()) {
-      parts.add("arrival " + num(f.arrival.getAsDouble()) + " msg/s");
+    if (f.arrivalRate().isPresent()) {
+      parts.add("arrival " + num(f.arrivalRate().getAsDouble()) + " msg/s");
     }
     if (policy.mode() == ScalingPolicy.Mode.RATE) {
-      parts.add("per-replica " + num(f.perReplica) + " msg/s" + (f.measured ? "" : " (prior)"));
+      parts.add(
+          "per-replica "
+              + num(f.perReplicaRate())
+              + " msg/s"
+              + (f.perReplicaRateMeasured() ? "" : " (prior)"));
     }
     if (!parts.isEmpty()) {
       line.append(": ").append(String.join(", ", parts));
     }
-    return new Decision(
-        now,
-        current,
-        replicas,
-        reason,
-        line.toString(),
-        new Decision.Figures(f.lag, f.timeLag, f.arrival, f.perReplica, f.measured, f.recommended));
+    return new Decision(now, current, replicas, reason, line.toString(), f);
   }
 
   private static String num(double v) {

@@ -118,7 +118,7 @@ public record ScalingPolicy(
           Mode.RATE,
           10,
           Duration.ofSeconds(30),
-          0.8,
+          0.9,
           100,
           0.3,
           0.5,

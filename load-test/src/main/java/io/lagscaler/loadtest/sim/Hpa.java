@@ -48,6 +48,15 @@ public final class Hpa {
     this.down = down;
   }
 
+  /**
+   * Records a recommendation made before the simulation starts, as an HPA that has been running at
+   * this count would have: without it the first sync could scale down at once, which a long-running
+   * HPA would not.
+   */
+  public void seed(long at, int replicas) {
+    recommendations.add(new Rec(at, replicas));
+  }
+
   /** GetExternalPerPodMetricReplicas: the raw desired count, or the current within tolerance. */
   public static int replicasForAverageValue(long usage, long target, int statusReplicas) {
     double ratio = (double) usage / ((double) target * statusReplicas);

@@ -22,6 +22,7 @@ public final class KedaAutoscaler implements Autoscaler {
     this.minReplicaCount = s.minReplicas();
     // KEDA creates the HPA with minReplicas max(1, minReplicaCount).
     this.hpa = new Hpa(Math.max(1, s.minReplicas()), s.maxReplicas());
+    hpa.seed(0, s.initialReplicas());
   }
 
   @Override
