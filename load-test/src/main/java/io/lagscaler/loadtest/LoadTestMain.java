@@ -8,7 +8,14 @@ import picocli.CommandLine.Command;
     name = "load-test",
     mixinStandardHelpOptions = true,
     description = "Benchmarks, the policy simulator, load generation and the local demo.",
-    subcommands = {ObserveDemoCommand.class, PollBenchCommand.class, CommandLine.HelpCommand.class})
+    // One command per line, kept in this order, so parallel additions merge cleanly.
+    subcommands = {
+      ObserveDemoCommand.class,
+      PollBenchCommand.class,
+      io.lagscaler.loadtest.sim.SimulateCommand.class,
+      io.lagscaler.loadtest.sim.SimulateAllCommand.class,
+      CommandLine.HelpCommand.class,
+    })
 public final class LoadTestMain {
 
   public static void main(String[] args) {

@@ -1,0 +1,778 @@
+package io.lagscaler.decide;
+
+import io.lagscaler.decide.DecisionState.Offsets;
+import io.lagscaler.decide.DecisionState.Recommendation;
+import io.lagscaler.decide.DecisionState.Sample;
+import io.lagscaler.decide.DecisionState.ScaleEvent;
+import io.lagscaler.decide.ScalingPolicy.RatePolicy;
+import io.lagscaler.decide.ScalingPolicy.ScalingRules;
+import io.lagscaler.decide.ScalingPolicy.Select;
+import io.lagscaler.observe.GroupState;
+import io.lagscaler.observe.PartitionKey;
+import io.lagscaler.signals.GroupSignals;
+import io.lagscaler.signals.PartitionSignals;
+import io.lagscaler.signals.PartitionStatus;
+import io.lagscaler.signals.TimeLag;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * How many replicas one consumer group should run, and why. Pure: the time, the signals, the
+ * replica counts, the policy and the previous state come in; a decision and the next state go out.
+ *
+ * <p>The rules run in one order (docs/decisions.md): data gate; sizing (rate or lag, tolerance,
+ * trend, stall); bounds (zero, min, max, partitions); holds (rebalancing, settling, event budget);
+ * per-period rate limits; stabilization windows. Each rule that changes the number sets the reason.
+ */
+public final class DecisionEngine {
+
+  private static final Duration HOUR = Duration.ofHours(1);
+
+  private DecisionEngine() {}
+
+  /** A decision and the state to pass to the next one. */
+  public record Outcome(Decision decision, DecisionState state) {}
+
+  /**
+   * Decides the replica count of one group at {@code now}.
+   *
+   * @param currentReplicas replicas the target runs (its /scale spec)
+   * @param readyReplicas of those, how many are ready
+   */
+  public static Outcome decide(
+      Instant now,
+      GroupSignals signals,
+      int currentReplicas,
+      int readyReplicas,
+      ScalingPolicy policy,
+      DecisionState state) {
+    if (currentReplicas < 0 || readyReplicas < 0) {
+      throw new IllegalArgumentException(
+          "replica counts must be >= 0, were " + currentReplicas + " and " + readyReplicas);
+    }
+    DecisionState pruned = prune(now, policy, state);
+    return switch (signals) {
+      case GroupSignals.Unavailable u ->
+          unknown(now, currentReplicas, policy, pruned, "poll failed: " + u.error());
+      case GroupSignals.Observed o when o.partitions().isEmpty() ->
+          unknown(now, currentReplicas, policy, pruned, "the group's topics have no partitions");
+      case GroupSignals.Observed o when o.unknownLagPartitions() > 0 ->
+          unknown(
+              now,
+              currentReplicas,
+              policy,
+              pruned,
+              o.unknownLagPartitions() + " partitions with unknown lag");
+      case GroupSignals.Observed o ->
+          observed(now, o, currentReplicas, readyReplicas, policy, pruned);
+    };
+  }
+
+  // ---- data gate ----------------------------------------------------------------------------
+
+  private static Outcome unknown(
+      Instant now, int current, ScalingPolicy policy, DecisionState state, String why) {
+    int failed = state.failedPolls() + 1;
+    Decision.Figures figures =
+        new Decision.Figures(
+            -1,
+            OptionalDouble.empty(),
+            state.arrivalRate(),
+            state.perReplicaRate(),
+            state.rateMeasured(),
+            current);
+    int replicas = current;
+    Reason reason = Reason.HOLD_UNKNOWN_DATA;
+    String detail = why + " (" + failed + " in a row)";
+    if (policy.fallbackReplicas().isPresent() && failed >= policy.failuresBeforeFallback()) {
+      replicas = policy.fallbackReplicas().getAsInt();
+      reason = Reason.FALLBACK;
+      detail = why + ", " + failed + " failed polls >= " + policy.failuresBeforeFallback();
+    }
+    List<ScaleEvent> events = withEvent(state.events(), now, current, replicas);
+    DecisionState next =
+        new DecisionState(
+            events,
+            state.recommendations(),
+            failed,
+            state.perReplicaRate(),
+            state.rateMeasured(),
+            state.arrivalRate(),
+            state.arrivalSlope(),
+            Optional.empty(),
+            Optional.empty());
+    return new Outcome(decision(now, current, replicas, reason, detail, figures, policy), next);
+  }
+
+  // ---- everything else runs on observed data ------------------------------------------------
+
+  private static Outcome observed(
+      Instant now,
+      GroupSignals.Observed o,
+      int current,
+      int ready,
+      ScalingPolicy policy,
+      DecisionState state) {
+    int partitions = o.partitionCount();
+    Sample sample = sample(now, o, current, ready);
+    Measured m = measure(sample, o, policy, state);
+    long lag = o.totalLag();
+    OptionalDouble timeLag =
+        o.maxTimeLag() instanceof TimeLag.Known k
+            ? OptionalDouble.of(k.seconds())
+            : OptionalDouble.empty();
+    double target = seconds(policy.targetLag());
+    boolean idle = lag == 0 && m.arrivalNow.isPresent() && m.arrivalNow.getAsDouble() == 0;
+    Optional<Instant> idleSince =
+        idle ? Optional.of(state.idleSince().orElse(now)) : Optional.empty();
+
+    Step step = new Step(current);
+    size(step, o, current, partitions, policy, m, timeLag, target);
+    int recommended = step.replicas;
+    boolean wake = bound(step, current, partitions, lag, idleSince, now, policy);
+    List<Recommendation> recs = new ArrayList<>(state.recommendations());
+    recs.add(new Recommendation(now, step.replicas));
+
+    boolean toZero = step.replicas == 0 && current > 0;
+    if (step.replicas != current) {
+      hold(step, current, o, now, policy, state, wake);
+    }
+    if (step.replicas != current && !wake && !toZero) {
+      rateLimit(step, current, now, policy, state.events());
+    }
+    if (step.replicas != current && !wake && !toZero) {
+      stabilize(step, current, now, policy, recs);
+    }
+
+    Decision.Figures figures =
+        new Decision.Figures(
+            lag, timeLag, m.arrival, m.perReplicaRate, m.rateMeasured, recommended);
+    DecisionState next =
+        new DecisionState(
+            withEvent(state.events(), now, current, step.replicas),
+            recs,
+            0,
+            m.perReplicaRate,
+            m.rateMeasured,
+            m.arrival,
+            m.slope,
+            Optional.of(sample),
+            idleSince);
+    return new Outcome(
+        decision(now, current, step.replicas, step.reason, step.detail, figures, policy), next);
+  }
+
+  /** The number being decided, with the reason and detail of the last rule that set it. */
+  private static final class Step {
+    int replicas;
+    Reason reason = Reason.AT_TARGET;
+    String detail = "";
+
+    Step(int replicas) {
+      this.replicas = replicas;
+    }
+
+    void set(int n, Reason r, String d) {
+      replicas = n;
+      reason = r;
+      detail = d;
+    }
+  }
+
+  /** Rates measured between the previous poll and this one, and the learned per-replica rate. */
+  private record Measured(
+      OptionalDouble arrival,
+      OptionalDouble arrivalNow,
+      double slope,
+      OptionalDouble consumption,
+      double perReplicaRate,
+      boolean rateMeasured,
+      boolean noProgress) {}
+
+  private static Sample sample(Instant now, GroupSignals.Observed o, int current, int ready) {
+    Map<PartitionKey, Offsets> offsets = new HashMap<>();
+    for (PartitionSignals p : o.partitions()) {
+      offsets.put(
+          p.partition(),
+          new Offsets(p.committed().orElse(-1), p.logEnd().orElse(-1), p.lag().messagesOrZero()));
+    }
+    boolean clean =
+        o.state() == GroupState.STABLE && current > 0 && o.members() == current && ready == current;
+    return new Sample(now, offsets, o.members(), clean, o.totalLag());
+  }
+
+  /**
+   * Arrival and consumption from the offsets of two consecutive polls (the tracker's 60 s averages
+   * would react a minute late), and the per-replica rate learned when the group is saturated.
+   */
+  private static Measured measure(
+      Sample now, GroupSignals.Observed o, ScalingPolicy policy, DecisionState state) {
+    Optional<Sample> prev =
+        state
+            .previous()
+            .filter(p -> p.at().isBefore(now.at()))
+            .filter(p -> p.offsets().keySet().equals(now.offsets().keySet()));
+    double mu = state.perReplicaRate();
+    boolean measured = state.rateMeasured();
+    if (prev.isEmpty()) {
+      OptionalDouble arrival =
+          state.arrivalRate().isPresent() ? state.arrivalRate() : o.productionRate();
+      return new Measured(
+          arrival,
+          o.productionRate(),
+          state.arrivalSlope(),
+          o.consumptionRate(),
+          mu,
+          measured,
+          false);
+    }
+    Sample p = prev.get();
+    double dt = seconds(Duration.between(p.at(), now.at()));
+    double produced = 0;
+    double consumed = 0;
+    double consumedLagging = 0;
+    int lagging = 0;
+    boolean producedKnown = true;
+    boolean consumedKnown = true;
+    for (var e : now.offsets().entrySet()) {
+      Offsets a = p.offsets().get(e.getKey());
+      Offsets b = e.getValue();
+      if (a.logEnd() >= 0 && b.logEnd() >= a.logEnd()) {
+        produced += b.logEnd() - a.logEnd();
+      } else {
+        producedKnown = false; // a topic recreated, or the end unknown: no rate from this pair
+      }
+      long delta =
+          a.committed() >= 0 && b.committed() >= a.committed() ? b.committed() - a.committed() : -1;
+      if (delta < 0) {
+        consumedKnown = false;
+        continue;
+      }
+      consumed += delta;
+      if (a.lag() > 0 && b.lag() > 0) {
+        lagging++;
+        consumedLagging += delta;
+      }
+    }
+    OptionalDouble arrivalNow =
+        producedKnown ? OptionalDouble.of(produced / dt) : o.productionRate();
+    OptionalDouble arrival = arrivalNow;
+    double slope = state.arrivalSlope();
+    if (arrivalNow.isPresent() && state.arrivalRate().isPresent()) {
+      double old = state.arrivalRate().getAsDouble();
+      double smoothed = old + policy.arrivalSmoothing() * (arrivalNow.getAsDouble() - old);
+      arrival = OptionalDouble.of(smoothed);
+      slope = 0.5 * slope + 0.5 * (smoothed - old) / dt;
+    } else if (arrivalNow.isEmpty()) {
+      arrival = state.arrivalRate();
+    }
+    OptionalDouble consumption =
+        consumedKnown ? OptionalDouble.of(consumed / dt) : o.consumptionRate();
+
+    boolean steady = p.clean() && now.clean() && p.members() == now.members();
+    boolean noProgress = steady && lagging > 0 && consumedLagging == 0;
+    if (steady && consumedKnown && consumedLagging > 0) {
+      int partitions = now.offsets().size();
+      int members = now.members();
+      double sampleRate = 0;
+      if (lagging == partitions) {
+        // Every partition is behind: every consumer is busy, the group serves members x mu.
+        sampleRate = consumed / dt / members;
+      } else if (now.totalLag() >= p.totalLag()) {
+        // Lag grows on some partitions: those belong to the busiest consumers, which serve
+        // ceil(P / members) partitions each at mu / ceil(P / members).
+        sampleRate = consumedLagging / dt / lagging * ceilDiv(partitions, members);
+      }
+      if (sampleRate > 0) {
+        mu = measured ? mu + policy.rateSmoothing() * (sampleRate - mu) : sampleRate;
+        measured = true;
+      }
+    }
+    if (steady && consumption.isPresent()) {
+      // Whatever the group consumes per member is a floor for what one replica can serve.
+      mu = Math.max(mu, consumption.getAsDouble() / now.members());
+    }
+    return new Measured(arrival, arrivalNow, slope, consumption, mu, measured, noProgress);
+  }
+
+  // ---- sizing -------------------------------------------------------------------------------
+
+  private static void size(
+      Step step,
+      GroupSignals.Observed o,
+      int current,
+      int partitions,
+      ScalingPolicy policy,
+      Measured m,
+      OptionalDouble timeLag,
+      double target) {
+    long lag = o.totalLag();
+    double fraction; // the need, in replicas that each carry a full share
+    switch (policy.mode()) {
+      case LAG -> {
+        fraction = (double) lag / policy.lagPerReplica();
+        int n = countFor(fraction, partitions, policy);
+        step.set(
+            n,
+            direction(n, current),
+            String.format(
+                Locale.ROOT, "lag %s / %s per replica", num(lag), num(policy.lagPerReplica())));
+      }
+      case RATE -> {
+        if (m.arrival.isEmpty()) {
+          step.set(current, Reason.WARMING_UP, "arrival rate not known yet");
+          return;
+        }
+        double arrival = m.arrival.getAsDouble();
+        double capacity = m.perReplicaRate * policy.targetUtilization();
+        double need = arrival + lag / target;
+        fraction = need / capacity;
+        int n = countFor(fraction, partitions, policy);
+        step.set(n, direction(n, current), "");
+        double ahead = seconds(policy.stepAhead());
+        if (n > current && m.slope > 0 && ahead > 0) {
+          double aheadNeed = arrival + m.slope * ahead + lag / target;
+          int a = countFor(aheadNeed / capacity, partitions, policy);
+          if (a > n) {
+            step.set(
+                a,
+                Reason.SCALE_UP_AHEAD,
+                String.format(
+                    Locale.ROOT,
+                    "arrival rising %.1f msg/s per s, sized for %s msg/s in %.0f s",
+                    m.slope,
+                    num(arrival + m.slope * ahead),
+                    ahead));
+          }
+        }
+      }
+      default -> throw new IllegalStateException("unknown mode " + policy.mode());
+    }
+    if (current > 0 && step.replicas != current) {
+      double ratio = fraction / effective(current, partitions, policy);
+      boolean atRisk = timeLag.isPresent() && timeLag.getAsDouble() > target;
+      // Tolerance must not hide a real need to grow (KEDA #2908's dead band near the cap).
+      if (Math.abs(ratio - 1) <= policy.tolerance() && !(step.replicas > current && atRisk)) {
+        step.set(
+            current,
+            Reason.WITHIN_TOLERANCE,
+            String.format(
+                Locale.ROOT,
+                "need %.2f replicas, within %.0f%% of %d",
+                fraction,
+                policy.tolerance() * 100,
+                current));
+        return;
+      }
+    }
+    if (step.replicas > current && current > 0) {
+      if (o.worstStatus() == PartitionStatus.STALLED || m.noProgress) {
+        step.set(
+            current,
+            Reason.STALLED,
+            o.worstStatus() == PartitionStatus.STALLED
+                ? o.statusCounts().getOrDefault(PartitionStatus.STALLED, 0)
+                    + " partitions with lag and no commits: more consumers will not unblock them"
+                : "no commits on lagging partitions since the last poll: more consumers will not"
+                    + " unblock them");
+        return;
+      }
+      if (m.consumption.isPresent() && m.arrival.isPresent() && lag > 0) {
+        double drain = m.consumption.getAsDouble() - m.arrival.getAsDouble();
+        if (drain > 0 && lag / drain <= target) {
+          step.set(
+              current,
+              Reason.CATCHING_UP,
+              String.format(
+                  Locale.ROOT,
+                  "draining %s msg/s net, lag gone in %.0f s <= target %.0f s",
+                  num(drain),
+                  lag / drain,
+                  target));
+        }
+      }
+    }
+  }
+
+  private static Reason direction(int n, int current) {
+    return n > current ? Reason.SCALE_UP : n < current ? Reason.SCALE_DOWN : Reason.AT_TARGET;
+  }
+
+  /**
+   * Replicas for a need of {@code fraction} full replicas. With even distribution the busiest
+   * consumer sets the pace (12 partitions on 5 consumers serve like 4), so the count is the
+   * smallest one whose busiest consumer keeps up; other counts stay reachable through the bounds.
+   */
+  static int countFor(double fraction, int partitions, ScalingPolicy policy) {
+    if (fraction <= 0) {
+      return 0;
+    }
+    int plain = (int) Math.min(Integer.MAX_VALUE, Math.ceil(fraction - 1e-9));
+    if (!policy.evenDistribution() || partitions <= 0 || plain >= partitions) {
+      return plain;
+    }
+    for (int d = plain; d <= partitions; d++) {
+      if (effective(d, partitions, policy) >= fraction - 1e-9) {
+        return d;
+      }
+    }
+    return partitions;
+  }
+
+  /** Full-share replicas that {@code d} consumers are worth, given how partitions spread. */
+  static double effective(int d, int partitions, ScalingPolicy policy) {
+    if (!policy.evenDistribution() || d <= 0 || partitions <= 0) {
+      return d;
+    }
+    int busiest = ceilDiv(partitions, Math.min(d, partitions));
+    return (double) partitions / busiest;
+  }
+
+  // ---- bounds -------------------------------------------------------------------------------
+
+  /** Applies zero, min, max and the partition cap; returns true when this wakes from zero. */
+  private static boolean bound(
+      Step step,
+      int current,
+      int partitions,
+      long lag,
+      Optional<Instant> idleSince,
+      Instant now,
+      ScalingPolicy policy) {
+    boolean wake = false;
+    if (policy.scaleToZero()) {
+      if (current == 0) {
+        if (lag > policy.activationLag()) {
+          wake = true;
+          step.set(
+              Math.max(step.replicas, 1),
+              Reason.WAKE_FROM_ZERO,
+              "lag " + num(lag) + " > activation " + num(policy.activationLag()));
+        } else {
+          step.set(
+              0,
+              Reason.BELOW_ACTIVATION,
+              "lag " + num(lag) + " <= activation " + num(policy.activationLag()));
+          return false;
+        }
+      } else if (idleSince.isPresent()
+          && Duration.between(idleSince.get(), now).compareTo(policy.idlePeriod()) >= 0) {
+        step.set(
+            0,
+            Reason.SCALE_TO_ZERO,
+            "no lag and no production for "
+                + Duration.between(idleSince.get(), now).toSeconds()
+                + " s >= idle period "
+                + policy.idlePeriod().toSeconds()
+                + " s");
+        return false;
+      }
+    }
+    int floor = policy.scaleToZero() ? Math.max(1, policy.minReplicas()) : policy.minReplicas();
+    if (step.replicas < floor) {
+      step.set(floor, Reason.MIN_REPLICAS, "raised to min " + floor);
+    }
+    if (step.replicas > policy.maxReplicas()) {
+      step.set(policy.maxReplicas(), Reason.MAX_REPLICAS, "capped at max " + policy.maxReplicas());
+    }
+    if (step.replicas > partitions) {
+      step.set(
+          Math.max(partitions, 1),
+          Reason.PARTITION_CAP,
+          "capped at " + partitions + " partitions, more consumers would sit idle");
+    }
+    return wake;
+  }
+
+  // ---- holds --------------------------------------------------------------------------------
+
+  private static void hold(
+      Step step,
+      int current,
+      GroupSignals.Observed o,
+      Instant now,
+      ScalingPolicy policy,
+      DecisionState state,
+      boolean wake) {
+    String wanted = " (wanted " + step.replicas + ")";
+    if (o.state() == GroupState.REBALANCING) {
+      step.set(current, Reason.HOLD_REBALANCING, "the group is rebalancing" + wanted);
+      return;
+    }
+    if (wake) {
+      return; // nothing consumes at zero: no rebalance to settle, no budget worth keeping
+    }
+    if (!state.events().isEmpty()) {
+      ScaleEvent last = state.events().getLast();
+      Duration since = Duration.between(last.at(), now);
+      if (since.compareTo(policy.settleTime()) < 0) {
+        step.set(
+            current,
+            Reason.HOLD_SETTLING,
+            since.toSeconds()
+                + " s since the change to "
+                + last.to()
+                + " < settle time "
+                + policy.settleTime().toSeconds()
+                + " s"
+                + wanted);
+        return;
+      }
+    }
+    long lastHour = state.events().stream().filter(e -> e.at().isAfter(now.minus(HOUR))).count();
+    if (lastHour >= policy.maxScaleEventsPerHour()) {
+      step.set(
+          current,
+          Reason.EVENT_BUDGET,
+          lastHour
+              + " changes in the last hour >= budget "
+              + policy.maxScaleEventsPerHour()
+              + wanted);
+    }
+  }
+
+  // ---- per-period rate limits (the HPA's calculateScale{Up,Down}LimitWithScalingRules) --------
+
+  private static void rateLimit(
+      Step step, int current, Instant now, ScalingPolicy policy, List<ScaleEvent> events) {
+    if (step.replicas > current) {
+      int limit = Math.max(current, scaleUpLimit(current, now, events, policy.scaleUp()));
+      if (step.replicas > limit) {
+        step.set(
+            limit,
+            Reason.SCALE_UP_LIMIT,
+            "scale-up rate limit " + limit + " (wanted " + step.replicas + ")");
+      }
+    } else if (step.replicas < current) {
+      int limit = Math.min(current, scaleDownLimit(current, now, events, policy.scaleDown()));
+      if (step.replicas < limit) {
+        step.set(
+            limit,
+            Reason.SCALE_DOWN_LIMIT,
+            "scale-down rate limit " + limit + " (wanted " + step.replicas + ")");
+      }
+    }
+  }
+
+  static int scaleUpLimit(int current, Instant now, List<ScaleEvent> events, ScalingRules rules) {
+    if (rules.select() == Select.DISABLED || rules.policies().isEmpty()) {
+      return rules.select() == Select.DISABLED ? current : Integer.MAX_VALUE;
+    }
+    boolean max = rules.select() == Select.MAX;
+    long result = max ? Long.MIN_VALUE : Long.MAX_VALUE;
+    for (RatePolicy p : rules.policies()) {
+      int start = periodStart(current, now, events, p.period());
+      long proposed =
+          switch (p.type()) {
+            case PODS -> (long) start + p.value();
+            case PERCENT -> (long) Math.ceil(start * (1 + p.value() / 100.0));
+          };
+      result = max ? Math.max(result, proposed) : Math.min(result, proposed);
+    }
+    return (int) Math.min(Integer.MAX_VALUE, result);
+  }
+
+  static int scaleDownLimit(int current, Instant now, List<ScaleEvent> events, ScalingRules rules) {
+    if (rules.select() == Select.DISABLED || rules.policies().isEmpty()) {
+      return rules.select() == Select.DISABLED ? current : 0;
+    }
+    // For scale down, the policy allowing the most change gives the lowest count.
+    boolean most = rules.select() == Select.MAX;
+    long result = most ? Long.MAX_VALUE : Long.MIN_VALUE;
+    for (RatePolicy p : rules.policies()) {
+      int start = periodStart(current, now, events, p.period());
+      long proposed =
+          switch (p.type()) {
+            case PODS -> (long) start - p.value();
+            case PERCENT -> (long) (start * (1 - p.value() / 100.0));
+          };
+      result = most ? Math.min(result, proposed) : Math.max(result, proposed);
+    }
+    return (int) Math.max(0, result);
+  }
+
+  /** The count at the start of the period: the current one minus the changes made within it. */
+  private static int periodStart(
+      int current, Instant now, List<ScaleEvent> events, Duration period) {
+    Instant cutoff = now.minus(period);
+    int changed = 0;
+    for (ScaleEvent e : events) {
+      if (e.at().isAfter(cutoff)) {
+        changed += e.change();
+      }
+    }
+    return current - changed;
+  }
+
+  // ---- stabilization (the HPA's stabilizeRecommendationWithBehaviors) -------------------------
+
+  private static void stabilize(
+      Step step, int current, Instant now, ScalingPolicy policy, List<Recommendation> recs) {
+    if (step.replicas > current) {
+      Instant cutoff = now.minus(policy.scaleUp().stabilizationWindow());
+      int low = step.replicas;
+      for (Recommendation r : recs) {
+        if (!r.at().isBefore(cutoff)) {
+          low = Math.min(low, r.replicas());
+        }
+      }
+      int stable = Math.max(current, low);
+      if (stable < step.replicas) {
+        step.set(
+            stable,
+            Reason.SCALE_UP_STABILIZED,
+            "lowest recommendation in the last "
+                + policy.scaleUp().stabilizationWindow().toSeconds()
+                + " s is "
+                + low
+                + " (wanted "
+                + step.replicas
+                + ")");
+      }
+    } else if (step.replicas < current) {
+      Instant cutoff = now.minus(policy.scaleDown().stabilizationWindow());
+      int high = step.replicas;
+      for (Recommendation r : recs) {
+        if (!r.at().isBefore(cutoff)) {
+          high = Math.max(high, r.replicas());
+        }
+      }
+      int stable = Math.min(current, high);
+      if (stable > step.replicas) {
+        step.set(
+            stable,
+            Reason.SCALE_DOWN_STABILIZED,
+            "highest recommendation in the last "
+                + policy.scaleDown().stabilizationWindow().toSeconds()
+                + " s is "
+                + high
+                + " (wanted "
+                + step.replicas
+                + ")");
+      }
+    }
+  }
+
+  // ---- state --------------------------------------------------------------------------------
+
+  private static DecisionState prune(Instant now, ScalingPolicy policy, DecisionState state) {
+    Duration keepEvents = HOUR;
+    for (Duration d :
+        List.of(
+            policy.scaleUp().longestPeriod(),
+            policy.scaleDown().longestPeriod(),
+            policy.settleTime())) {
+      if (d.compareTo(keepEvents) > 0) {
+        keepEvents = d;
+      }
+    }
+    Duration keepRecs = policy.scaleUp().stabilizationWindow();
+    if (policy.scaleDown().stabilizationWindow().compareTo(keepRecs) > 0) {
+      keepRecs = policy.scaleDown().stabilizationWindow();
+    }
+    Instant eventCutoff = now.minus(keepEvents);
+    Instant recCutoff = now.minus(keepRecs);
+    List<ScaleEvent> events = new ArrayList<>();
+    for (ScaleEvent e : state.events()) {
+      if (e.at().isAfter(eventCutoff)) {
+        events.add(e);
+      }
+    }
+    // The newest event is kept whatever its age: the settle time starts from it.
+    if (events.isEmpty() && !state.events().isEmpty()) {
+      events.add(state.events().getLast());
+    }
+    List<Recommendation> recs = new ArrayList<>();
+    for (Recommendation r : state.recommendations()) {
+      if (!r.at().isBefore(recCutoff)) {
+        recs.add(r);
+      }
+    }
+    return new DecisionState(
+        events,
+        recs,
+        state.failedPolls(),
+        state.perReplicaRate(),
+        state.rateMeasured(),
+        state.arrivalRate(),
+        state.arrivalSlope(),
+        state.previous(),
+        state.idleSince());
+  }
+
+  private static List<ScaleEvent> withEvent(
+      List<ScaleEvent> events, Instant now, int from, int to) {
+    if (from == to) {
+      return events;
+    }
+    List<ScaleEvent> out = new ArrayList<>(events);
+    out.add(new ScaleEvent(now, from, to));
+    return out;
+  }
+
+  // ---- explanation --------------------------------------------------------------------------
+
+  private static Decision decision(
+      Instant now,
+      int current,
+      int replicas,
+      Reason reason,
+      String detail,
+      Decision.Figures f,
+      ScalingPolicy policy) {
+    String head =
+        replicas > current
+            ? "Scaled up from " + current + " to " + replicas
+            : replicas < current
+                ? "Scaled down from " + current + " to " + replicas
+                : "Holding " + current;
+    StringBuilder line = new StringBuilder(head).append(" (").append(reason.name()).append(')');
+    List<String> parts = new ArrayList<>();
+    if (!detail.isEmpty()) {
+      parts.add(detail);
+    }
+    if (f.totalLag() >= 0) {
+      parts.add("lag " + num(f.totalLag()));
+    }
+    double target = seconds(policy.targetLag());
+    if (f.timeLagSeconds().isPresent()) {
+      double t = f.timeLagSeconds().getAsDouble();
+      parts.add(
+          String.format(
+              Locale.ROOT, "time lag %.0f s %s target %.0f s", t, t > target ? ">" : "<=", target));
+    }
+    if (f.arrivalRate().isPresent()) {
+      parts.add("arrival " + num(f.arrivalRate().getAsDouble()) + " msg/s");
+    }
+    if (policy.mode() == ScalingPolicy.Mode.RATE) {
+      parts.add(
+          "per-replica "
+              + num(f.perReplicaRate())
+              + " msg/s"
+              + (f.perReplicaRateMeasured() ? "" : " (prior)"));
+    }
+    if (!parts.isEmpty()) {
+      line.append(": ").append(String.join(", ", parts));
+    }
+    return new Decision(now, current, replicas, reason, line.toString(), f);
+  }
+
+  private static String num(double v) {
+    return String.format(Locale.ROOT, "%,d", Math.round(v));
+  }
+
+  private static double seconds(Duration d) {
+    return d.toMillis() / 1000.0;
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return -Math.floorDiv(-a, b);
+  }
+}

@@ -1,0 +1,64 @@
+package io.lagscaler.decide;
+
+/**
+ * Why a decision has its replica count: the last rule that set the number. A closed set, the same
+ * name in the explanation, the metrics tag and docs/decisions.md.
+ */
+public enum Reason {
+  /** The rules want the current count. */
+  AT_TARGET,
+  /** The need (rate or lag) exceeds what the current replicas can serve. */
+  SCALE_UP,
+  /** Arrival is rising: the count covers the projected need, one larger step instead of many. */
+  SCALE_UP_AHEAD,
+  /** The current replicas serve the need with room to spare. */
+  SCALE_DOWN,
+  /** The change is within the tolerance of the current count. */
+  WITHIN_TOLERANCE,
+  /** The group catches up fast enough to meet its time-lag target: no extra replicas. */
+  CATCHING_UP,
+  /** Lag with no commits while members exist: more consumers will not unblock it. */
+  STALLED,
+  /** Raised to the minimum replicas. */
+  MIN_REPLICAS,
+  /** Capped at the maximum replicas. */
+  MAX_REPLICAS,
+  /** Capped at the partition count: more consumers would sit idle. */
+  PARTITION_CAP,
+  /** Lowered to the smallest count with the same partitions per consumer (same throughput). */
+  EVEN_DISTRIBUTION,
+  /** No lag and no production for the idle period: scaled to zero. */
+  SCALE_TO_ZERO,
+  /** At zero, lag passed the activation threshold. */
+  WAKE_FROM_ZERO,
+  /** At zero, lag at or below the activation threshold: stays at zero. */
+  BELOW_ACTIVATION,
+  /** Rates are not known yet (fewer than two polls): hold. */
+  WARMING_UP,
+  /** The group could not be read, or some of its lag is unknown: hold the current count. */
+  HOLD_UNKNOWN_DATA,
+  /** Too many failed polls in a row: the configured fallback count. */
+  FALLBACK,
+  /** The group is rebalancing: hold. */
+  HOLD_REBALANCING,
+  /** Within the settle time after the last change: hold. */
+  HOLD_SETTLING,
+  /** The budget of scale events per hour is spent: hold. */
+  EVENT_BUDGET,
+  /** Limited by the scale-up rate policies of the period. */
+  SCALE_UP_LIMIT,
+  /** Limited by the scale-down rate policies of the period. */
+  SCALE_DOWN_LIMIT,
+  /** Held by the scale-up stabilization window (the lowest recommendation in it). */
+  SCALE_UP_STABILIZED,
+  /** Held by the scale-down stabilization window (the highest recommendation in it). */
+  SCALE_DOWN_STABILIZED;
+
+  /** True for reasons that keep the count because the engine must not act now. */
+  public boolean isHold() {
+    return switch (this) {
+      case HOLD_UNKNOWN_DATA, HOLD_REBALANCING, HOLD_SETTLING, EVENT_BUDGET, WARMING_UP -> true;
+      default -> false;
+    };
+  }
+}
