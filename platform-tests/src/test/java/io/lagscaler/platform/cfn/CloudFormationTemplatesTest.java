@@ -166,6 +166,9 @@ class CloudFormationTemplatesTest {
     addons.putAll(resourcesOfType("addons.yaml", "AWS::EKS::Addon"));
     assertThat(addons.values().stream().map(a -> a.get("AddonName")))
         .containsExactlyInAnyOrder("vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver");
+    // helm/platform's NetworkPolicies are only enforced with the VPC CNI's policy agent on.
+    assertThat(addons.get("VpcCniAddon").get("ConfigurationValues"))
+        .isEqualTo("{\"enableNetworkPolicy\":\"true\"}");
     Map<String, Object> ebs = addons.get("EbsCsiDriverAddon");
     assertThat(ebs.get("ServiceAccountRoleArn"))
         .isEqualTo(Map.of("Fn::GetAtt", List.of("EbsCsiDriverRole", "Arn")));
