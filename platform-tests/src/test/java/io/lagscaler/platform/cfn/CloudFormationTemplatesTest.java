@@ -234,6 +234,7 @@ class CloudFormationTemplatesTest {
             "NodeTerminationHandlerRoleArn",
             "InterruptionQueueUrl",
             "EbsCsiDriverRoleArn",
+            "LoadBalancerControllerRoleArn",
             "GitHubDeployRoleArn",
             "EcrRegistry");
   }

@@ -64,7 +64,8 @@ class ThirdPartyChartsTest {
             "KUBE_PROMETHEUS_STACK",
             "ZIPKIN",
             "NODE_TERMINATION_HANDLER",
-            "CLUSTER_AUTOSCALER");
+            "CLUSTER_AUTOSCALER",
+            "LOAD_BALANCER_CONTROLLER");
     for (String chart : chartPrefixes()) {
       assertThat(variables.get(chart + "_VERSION"))
           .as(chart + "_VERSION")
@@ -126,6 +127,7 @@ class ThirdPartyChartsTest {
             "kubeconfig",
             "platform-base",
             "node-autoscaling",
+            "load-balancer-controller",
             "monitoring",
             "kafka",
             "redis",
@@ -185,6 +187,23 @@ class ThirdPartyChartsTest {
         "ClusterAutoscalerServiceAccount",
         "cluster-autoscaler",
         String.valueOf(map(map(values, "rbac"), "serviceAccount").get("name")));
+  }
+
+  @Test
+  void loadBalancerControllerMakesAlbsInTheStacksVpcWithItsOwnRole() {
+    Map<String, Object> values =
+        Charts.readYaml(thirdParty.resolve("aws-load-balancer-controller.yaml"));
+    assertThat(values)
+        .containsEntry("defaultTargetType", "ip")
+        .containsEntry("ingressClass", "alb");
+    assertThat(makefile)
+        .contains("--set vpcId=$(call output,VpcId)")
+        .contains(
+            "serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=$(call output,LoadBalancerControllerRoleArn)");
+    assertServiceAccountMatchesStack(
+        "LoadBalancerControllerServiceAccount",
+        "aws-load-balancer-controller",
+        String.valueOf(map(values, "serviceAccount").get("name")));
   }
 
   /** The IRSA trust policy names namespace:name; the chart must create exactly that account. */
