@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  * referenced under the same condition or inside {@code Fn::If}; every parameter and condition is
  * used; defaults are among the allowed values; every output has a value that resolves; nested
  * stacks get exactly parameters the child declares and every child parameter without a default;
- * every taggable resource carries the cost-allocation tags.
+ * every taggable resource carries the cost-allocation tags; the console's parameter groups name
+ * only declared parameters.
  */
 public final class TemplateValidator {
 
@@ -168,6 +169,7 @@ public final class TemplateValidator {
   private final class TemplateCheck {
     private final Run run;
     private final Path file;
+    private final Map<String, Object> template;
     private final String label;
     private final Map<String, Object> parameters;
     private final Map<String, Object> resources;
@@ -179,6 +181,7 @@ public final class TemplateValidator {
 
     TemplateCheck(Run run, Path file, Map<String, Object> template) {
       this.run = run;
+      this.template = template;
       this.file = file;
       this.label = run.label(file);
       for (String section : template.keySet()) {
@@ -197,6 +200,7 @@ public final class TemplateValidator {
     }
 
     void run() {
+      parameterGroups();
       conditions.forEach((name, body) -> condition(body, "Conditions." + name));
       resources.forEach((name, body) -> resource(name, body));
       outputs.forEach((name, body) -> output(name, body));
@@ -204,6 +208,27 @@ public final class TemplateValidator {
       for (String name : conditions.keySet()) {
         if (!usedConditions.contains(name)) {
           problem("Conditions." + name, "condition " + name + " is never used");
+        }
+      }
+    }
+
+    /** The console's parameter groups may only name declared parameters. */
+    private void parameterGroups() {
+      if (!(template.get("Metadata") instanceof Map<?, ?> metadata)
+          || !(metadata.get("AWS::CloudFormation::Interface") instanceof Map<?, ?> ui)
+          || !(ui.get("ParameterGroups") instanceof List<?> groups)) {
+        return;
+      }
+      for (int i = 0; i < groups.size(); i++) {
+        if (groups.get(i) instanceof Map<?, ?> group
+            && group.get("Parameters") instanceof List<?> names) {
+          for (Object name : names) {
+            if (!parameters.containsKey(String.valueOf(name))) {
+              problem(
+                  "Metadata.AWS::CloudFormation::Interface.ParameterGroups[" + i + "]",
+                  "names parameter " + name + ", which is not declared");
+            }
+          }
         }
       }
     }

@@ -167,6 +167,10 @@ class TemplateValidatorTest {
     assertThat(
             problems(
                 """
+                Metadata:
+                  AWS::CloudFormation::Interface:
+                    ParameterGroups:
+                      - { Label: { default: Main }, Parameters: [Mode, Mood] }
                 Parameters:
                   Mode: { Type: String, AllowedValues: [a, b], Default: c }
                 Conditions:
@@ -181,6 +185,8 @@ class TemplateValidatorTest {
                 """))
         .containsExactlyInAnyOrder(
             "t.yaml: Parameters.Mode.Default: default c is not in AllowedValues [a, b]",
+            "t.yaml: Metadata.AWS::CloudFormation::Interface.ParameterGroups[0]: names parameter"
+                + " Mood, which is not declared",
             "t.yaml: Conditions.Unused: condition Unused is never used",
             "t.yaml: Resources.Queue.DependsOn: DependsOn names Nothing, which is not a resource",
             "t.yaml: Resources.Queue.Properties.Tags: AWS::SQS::Queue.Tags must be a list, not a"
