@@ -9,7 +9,11 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Autoscales Kafka consumers on Kubernetes from lag, time lag and rates.",
-    subcommands = {LagCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      LagCommand.class,
+      ValidateConfigCommand.class,
+      CommandLine.HelpCommand.class,
+    })
 public final class Main {
 
   public static void main(String[] args) {

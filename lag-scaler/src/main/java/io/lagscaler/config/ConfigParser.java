@@ -223,7 +223,8 @@ public final class ConfigParser {
     OffsetReset reset = t.enumValue("offsetReset", OffsetReset.class, OffsetReset.LATEST);
     Isolation isolation = t.enumValue("isolation", Isolation.class, Isolation.READ_UNCOMMITTED);
     boolean dryRun = t.bool("dryRun", false);
-    ScalingPolicy policy = t.child("policy").map(p -> policy(p, defaults)).orElse(defaults);
+    // Policy fields sit on the target itself, over the config's defaults.
+    ScalingPolicy policy = policy(t, defaults);
     t.finish();
     if (t.errorCount() > before || kind.isEmpty() || policy == null) {
       return Optional.empty();
@@ -242,7 +243,7 @@ public final class ConfigParser {
 
   /**
    * Reads policy fields over {@code base}. Returns null (errors recorded) when a field or the
-   * combination is invalid.
+   * combination is invalid. The caller finishes the node (it may hold other fields).
    */
   static ScalingPolicy policy(Node p, ScalingPolicy given) {
     // A defaults section with errors yields null; targets then read over the built-in defaults.
@@ -257,7 +258,7 @@ public final class ConfigParser {
     b.rateSmoothing(p.number("rateSmoothing", base.rateSmoothing(), 0, 1));
     b.arrivalSmoothing(p.number("arrivalSmoothing", base.arrivalSmoothing(), 0, 1));
     int min = p.integer("minReplicas", base.minReplicas(), 0, 10_000);
-    int max = p.integer("maxReplicas", base.maxReplicas(), 1, 10_000);
+    int max = p.integer("maxReplicas", base.maxReplicas(), 0, 10_000);
     b.minReplicas(min).maxReplicas(max);
     boolean toZero = p.bool("scaleToZero", base.scaleToZero());
     b.scaleToZero(toZero);
@@ -299,6 +300,8 @@ public final class ConfigParser {
     // Contradictions, each message naming both fields.
     if (max < min) {
       p.error("maxReplicas", max + " is below minReplicas " + min);
+    } else if (max < 1) {
+      p.error("maxReplicas", "must be at least 1");
     }
     if (min == 0 && !toZero) {
       p.error("minReplicas", "0 requires scaleToZero: true (or set minReplicas >= 1)");
@@ -306,7 +309,6 @@ public final class ConfigParser {
     if (fallback.isPresent() && fallback.getAsInt() > max) {
       p.error("fallback.replicas", fallback.getAsInt() + " is above maxReplicas " + max);
     }
-    p.finish();
     if (p.errorCount() > before) {
       return null;
     }
