@@ -43,6 +43,16 @@ public final class ScalerMetrics {
   public static final String POLL_REQUESTS = "lagscaler.poll.broker.requests";
   public static final String POLL_LAST_REQUESTS = "lagscaler.poll.last.broker.requests";
   public static final String POLL_GROUP_READS = "lagscaler.poll.group.reads";
+  public static final String LAST_SUCCESSFUL_POLL =
+      "lagscaler.last.successful.poll.timestamp.seconds";
+  public static final String LEADER = "lagscaler.leader";
+  public static final String CONFIG_RELOADS = "lagscaler.config.reloads";
+  public static final String CONFIG_REJECTED = "lagscaler.config.rejected";
+  public static final String TARGET_REPLICAS = "lagscaler.target.replicas";
+  public static final String DECISIONS = "lagscaler.decisions";
+  public static final String TARGET_ACTION = "lagscaler.target.action";
+  public static final String SCALE_EVENTS = "lagscaler.scale.events";
+  public static final String SCALE_ERRORS = "lagscaler.scale.errors";
 
   private final MeterRegistry registry;
   private final boolean partitionMetrics;
@@ -55,6 +65,15 @@ public final class ScalerMetrics {
   private final DistributionSummary pollRequests;
   private final AtomicLong lastRequests = new AtomicLong();
   private final Counter polls;
+  private final AtomicLong lastSuccessfulPoll = new AtomicLong();
+  private final AtomicLong leader = new AtomicLong();
+  private final AtomicLong configRejected = new AtomicLong();
+  private final Map<String, Map<String, AtomicLong>> replicas =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, AtomicReferenceString> actions =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final MultiGauge replicaGauge;
+  private final MultiGauge actionGauge;
 
   public ScalerMetrics(MeterRegistry registry, boolean partitionMetrics) {
     this.registry = registry;
@@ -105,6 +124,117 @@ public final class ScalerMetrics {
         .description("Requests sent to brokers by the last poll")
         .register(registry);
     polls = Counter.builder(POLLS).description("Polls of Kafka").register(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            LAST_SUCCESSFUL_POLL, lastSuccessfulPoll, v -> v.get() / 1000.0)
+        .description("Unix time of the last poll in which Kafka answered for at least one group")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder(LEADER, leader, AtomicLong::get)
+        .description("1 when this instance is the leader (the only one that writes)")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder(CONFIG_REJECTED, configRejected, AtomicLong::get)
+        .description("1 while the last config change offered was rejected")
+        .register(registry);
+    replicaGauge =
+        MultiGauge.builder(TARGET_REPLICAS)
+            .description("Replicas of a target: desired (spec), current, ready, decided")
+            .register(registry);
+    actionGauge =
+        MultiGauge.builder(TARGET_ACTION)
+            .description("1, tagged with what the controller did with the target's last decision")
+            .register(registry);
+  }
+
+  /** A mutable string holder (the target's last action). */
+  private static final class AtomicReferenceString
+      extends java.util.concurrent.atomic.AtomicReference<String> {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** A poll in which Kafka answered. */
+  public void successfulPoll(java.time.Instant at) {
+    lastSuccessfulPoll.set(at.toEpochMilli());
+  }
+
+  public void leader(boolean isLeader) {
+    leader.set(isLeader ? 1 : 0);
+  }
+
+  /** A config change offered: applied or rejected. */
+  public void configReload(boolean accepted) {
+    Counter.builder(CONFIG_RELOADS)
+        .description("Config changes offered, by outcome")
+        .tag("outcome", accepted ? "accepted" : "rejected")
+        .register(registry)
+        .increment();
+    configRejected.set(accepted ? 0 : 1);
+  }
+
+  /** The targets of the config in force: series of removed targets go away. */
+  public void targets(List<String> names) {
+    replicas.keySet().retainAll(names);
+    actions.keySet().retainAll(names);
+    publishTargets();
+  }
+
+  public void targetReplicas(String target, int desired, int current, int ready, int decided) {
+    Map<String, AtomicLong> r =
+        replicas.computeIfAbsent(target, t -> new java.util.LinkedHashMap<>());
+    r.computeIfAbsent("desired", k -> new AtomicLong()).set(desired);
+    r.computeIfAbsent("current", k -> new AtomicLong()).set(current);
+    r.computeIfAbsent("ready", k -> new AtomicLong()).set(ready);
+    r.computeIfAbsent("decided", k -> new AtomicLong()).set(decided);
+    publishTargets();
+  }
+
+  /** A decision, counted by its reason (the same code as in the Event and the status). */
+  public void decision(String target, io.lagscaler.decide.Decision decision) {
+    Counter.builder(DECISIONS)
+        .description("Decisions by target and reason")
+        .tag("target", target)
+        .tag("reason", decision.reason().name())
+        .register(registry)
+        .increment();
+  }
+
+  public void action(String target, String action) {
+    actions.computeIfAbsent(target, t -> new AtomicReferenceString()).set(action);
+    publishTargets();
+  }
+
+  public void scaleEvent(String target, boolean up) {
+    Counter.builder(SCALE_EVENTS)
+        .description("Replica changes written, by direction")
+        .tag("target", target)
+        .tag("direction", up ? "up" : "down")
+        .register(registry)
+        .increment();
+  }
+
+  public void scaleError(String target, String kind) {
+    Counter.builder(SCALE_ERRORS)
+        .description("Failed reads or writes of a target's workload, by kind")
+        .tag("target", target)
+        .tag("kind", kind)
+        .register(registry)
+        .increment();
+  }
+
+  private synchronized void publishTargets() {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    replicas.forEach(
+        (target, values) ->
+            values.forEach(
+                (kind, v) ->
+                    rows.add(MultiGauge.Row.of(Tags.of("target", target, "kind", kind), v.get()))));
+    replicaGauge.register(rows, true);
+    List<MultiGauge.Row<?>> actionRows = new ArrayList<>();
+    actions.forEach(
+        (target, a) -> {
+          if (a.get() != null) {
+            actionRows.add(MultiGauge.Row.of(Tags.of("target", target, "action", a.get()), 1));
+          }
+        });
+    actionGauge.register(actionRows, true);
   }
 
   /** Records one poll and the signals computed from it. */

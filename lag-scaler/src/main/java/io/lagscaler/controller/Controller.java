@@ -1,0 +1,387 @@
+package io.lagscaler.controller;
+
+import io.lagscaler.act.DecisionRecorder;
+import io.lagscaler.act.ScaleChange;
+import io.lagscaler.act.ScaleState;
+import io.lagscaler.act.Scaler;
+import io.lagscaler.act.ScalerException;
+import io.lagscaler.act.WorkloadRef;
+import io.lagscaler.config.ConfigParser;
+import io.lagscaler.config.InvalidConfigException;
+import io.lagscaler.config.ScalerConfig;
+import io.lagscaler.decide.Decision;
+import io.lagscaler.decide.DecisionEngine;
+import io.lagscaler.decide.DecisionState;
+import io.lagscaler.decide.ScalingPolicy;
+import io.lagscaler.explain.ScalerMetrics;
+import io.lagscaler.observe.GroupOffsets;
+import io.lagscaler.observe.LagReader;
+import io.lagscaler.observe.Poll;
+import io.lagscaler.signals.GroupSignals;
+import io.lagscaler.signals.SignalTracker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reconcile loop: each poll observes every group in one batched read, then per target reads the
+ * workload, decides, acts and explains. One target's failure never stops the others: it is reported
+ * and retried with backoff. Config changes are offered at any time and apply at the next poll; an
+ * invalid one is rejected whole and the last good config stays in force.
+ */
+public final class Controller implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+  private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+  private static final Duration ANNOTATE_EVERY = Duration.ofMinutes(1);
+
+  private final Function<ScalerConfig, LagReader> readers;
+  private final Scaler scaler;
+  private final DecisionRecorder recorder;
+  private final Leadership leadership;
+  private final ScalerMetrics metrics;
+  private final Clock clock;
+  private final Consumer<ControllerStatus.ConfigRejection> rejections;
+
+  private final AtomicReference<ScalerConfig> pending = new AtomicReference<>();
+  private final Map<String, TargetState> targets = new HashMap<>();
+  private volatile ControllerStatus status;
+  private ScalerConfig config;
+  private Instant configLoadedAt;
+  private volatile ControllerStatus.ConfigRejection rejection;
+  private LagReader reader;
+  private SignalTracker tracker;
+  private Poll.PollStats lastPoll;
+  private Instant lastSuccessfulPoll;
+
+  public Controller(
+      Function<ScalerConfig, LagReader> readers,
+      Scaler scaler,
+      DecisionRecorder recorder,
+      Leadership leadership,
+      ScalerMetrics metrics,
+      Clock clock,
+      Consumer<ControllerStatus.ConfigRejection> rejections) {
+    this.readers = readers;
+    this.scaler = scaler;
+    this.recorder = recorder;
+    this.leadership = leadership;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.rejections = rejections;
+    this.status = snapshot(List.of());
+  }
+
+  /**
+   * Offers config text (from the ConfigMap or a file). A valid config applies at the next poll; an
+   * invalid one is rejected with every error, and the config in force stays.
+   *
+   * @return true when accepted
+   */
+  public boolean offer(String yaml, String origin) {
+    try {
+      ScalerConfig parsed = ConfigParser.parse(yaml);
+      pending.set(parsed);
+      rejection = null;
+      metrics.configReload(true);
+      LOG.info(
+          "config from {} accepted: {} targets, applies at the next poll",
+          origin,
+          parsed.targets().size());
+      return true;
+    } catch (InvalidConfigException e) {
+      ControllerStatus.ConfigRejection r =
+          new ControllerStatus.ConfigRejection(clock.instant(), origin, e.getMessage());
+      rejection = r;
+      metrics.configReload(false);
+      LOG.warn(
+          "config from {} rejected, the {} stays in force: {}",
+          origin,
+          config == null && pending.get() == null ? "(no config yet)" : "last good config",
+          e.getMessage());
+      rejections.accept(r);
+      status = snapshot(status.targets());
+      return false;
+    }
+  }
+
+  /** Whether a config has been applied and Kafka has answered at least once. */
+  public boolean ready() {
+    return config != null && lastSuccessfulPoll != null;
+  }
+
+  /** The current config's poll interval (or the default before one applies). */
+  public Duration pollInterval() {
+    ScalerConfig c = config != null ? config : pending.get();
+    return c == null ? Duration.ofSeconds(5) : c.pollInterval();
+  }
+
+  public ControllerStatus status() {
+    return status;
+  }
+
+  /** One reconcile of every target. Never throws for one target's failure. */
+  public ControllerStatus pollOnce() {
+    applyPendingConfig();
+    if (config == null) {
+      return status;
+    }
+    Poll poll = reader.poll(config.groupQueries());
+    Map<String, GroupSignals> signals = tracker.update(poll, config.groupQueries());
+    metrics.record(poll, signals);
+    lastPoll = poll.stats();
+    if (poll.groups().values().stream().anyMatch(GroupOffsets.Read.class::isInstance)) {
+      lastSuccessfulPoll = poll.at();
+      metrics.successfulPoll(poll.at());
+    }
+    boolean leader = leadership.isLeader();
+    metrics.leader(leader);
+    List<TargetStatus> out = new ArrayList<>();
+    for (ScalerConfig.Target target : config.targets()) {
+      GroupSignals groupSignals =
+          signals.getOrDefault(
+              target.consumerGroup(),
+              new GroupSignals.Unavailable(target.consumerGroup(), poll.at(), "not read"));
+      out.add(reconcile(target, groupSignals, poll.at(), leader));
+    }
+    status = snapshot(out);
+    return status;
+  }
+
+  private void applyPendingConfig() {
+    ScalerConfig next = pending.getAndSet(null);
+    if (next == null) {
+      return;
+    }
+    ScalerConfig previous = config;
+    if (previous == null || !previous.kafka().equals(next.kafka())) {
+      // New Kafka settings need a new client; the old history still describes the same
+      // cluster only if the bootstrap servers are unchanged, so start it again.
+      LagReader fresh = readers.apply(next);
+      if (reader != null) {
+        reader.close();
+      }
+      reader = fresh;
+      tracker = new SignalTracker(next.signals());
+    } else if (!previous.signals().equals(next.signals())) {
+      tracker = new SignalTracker(next.signals());
+    }
+    // Targets that disappeared lose their state; targets whose policy changed keep their
+    // learned rates but restart the policy's own bookkeeping.
+    Map<String, ScalerConfig.Target> byName = new HashMap<>();
+    next.targets().forEach(t -> byName.put(t.name(), t));
+    targets.keySet().retainAll(byName.keySet());
+    targets.forEach(
+        (name, state) -> {
+          ScalingPolicy policy = byName.get(name).policy();
+          if (!state.target.policy().equals(policy)) {
+            state.decisionState = DecisionState.initial(policy);
+          }
+          state.target = byName.get(name);
+        });
+    config = next;
+    configLoadedAt = clock.instant();
+    metrics.targets(next.targets().stream().map(ScalerConfig.Target::name).toList());
+    LOG.info(
+        "config applied: {} targets, poll every {}", next.targets().size(), next.pollInterval());
+  }
+
+  private TargetStatus reconcile(
+      ScalerConfig.Target target, GroupSignals signals, Instant now, boolean leader) {
+    TargetState st =
+        targets.computeIfAbsent(
+            target.name(), n -> new TargetState(target, DecisionState.initial(target.policy())));
+    boolean dryRun = config.dryRun() || target.dryRun();
+    WorkloadRef workload = target.workload();
+    if (st.retryAt != null && now.isBefore(st.retryAt)) {
+      return st.status(signals, Action.BACKING_OFF, dryRun);
+    }
+    try {
+      ScaleState scale = scaler.read(workload);
+      st.scale = scale;
+      DecisionEngine.Outcome outcome =
+          DecisionEngine.decide(
+              now, signals, scale.desired(), scale.ready(), target.policy(), st.decisionState);
+      Decision decision = outcome.decision();
+      st.decisionState = outcome.state();
+      st.decision = decision;
+      metrics.decision(target.name(), decision);
+      Action action = act(target, st, scale, decision, leader, dryRun, now);
+      st.failures = 0;
+      st.retryAt = null;
+      st.error = null;
+      metrics.targetReplicas(
+          target.name(), scale.desired(), scale.current(), scale.ready(), decision.replicas());
+      metrics.action(target.name(), action.name());
+      return st.status(signals, action, dryRun);
+    } catch (ScalerException e) {
+      return failed(target, st, signals, now, dryRun, e.kind().name(), e.getMessage());
+    } catch (RuntimeException e) {
+      // A bug or an unexpected answer for one target must not stop the others.
+      LOG.error("target {}: unexpected failure", target.name(), e);
+      return failed(target, st, signals, now, dryRun, "INTERNAL", e.toString());
+    }
+  }
+
+  private Action act(
+      ScalerConfig.Target target,
+      TargetState st,
+      ScaleState scale,
+      Decision decision,
+      boolean leader,
+      boolean dryRun,
+      Instant now)
+      throws ScalerException {
+    WorkloadRef workload = target.workload();
+    ScaleChange change =
+        new ScaleChange(
+            now,
+            decision.currentReplicas(),
+            decision.replicas(),
+            decision.reason().name(),
+            decision.explanation());
+    if (!scale.competingAutoscalers().isEmpty()) {
+      if (leader && decision.changes()) {
+        recorder.recordRefusal(
+            workload,
+            Action.REFUSED_COMPETING_AUTOSCALER.name(),
+            "Not scaling "
+                + workload
+                + ": "
+                + String.join(", ", scale.competingAutoscalers())
+                + " already controls its replicas. Remove it or this target. Wanted: "
+                + decision.explanation());
+      }
+      return Action.REFUSED_COMPETING_AUTOSCALER;
+    }
+    if (scale.paused()) {
+      return Action.PAUSED;
+    }
+    if (!leader) {
+      return decision.changes() ? Action.STANDBY : Action.UNCHANGED;
+    }
+    if (!decision.changes()) {
+      // Keep the annotation current when the reason changes, without a write every poll.
+      String key = decision.reason() + "/" + decision.replicas();
+      if (!dryRun
+          && !key.equals(st.annotatedKey)
+          && (st.annotatedAt == null || !now.isBefore(st.annotatedAt.plus(ANNOTATE_EVERY)))) {
+        recorder.annotate(workload, change);
+        st.annotatedKey = key;
+        st.annotatedAt = now;
+      }
+      return Action.UNCHANGED;
+    }
+    if (dryRun) {
+      recorder.recordChange(workload, change, true);
+      LOG.info("target {} (dry run): {}", target.name(), decision.explanation());
+      return Action.DRY_RUN;
+    }
+    scaler.scale(workload, decision.replicas());
+    st.lastScaleTime = now;
+    LOG.info("target {}: {}", target.name(), decision.explanation());
+    recorder.recordChange(workload, change, false);
+    recorder.annotate(workload, change);
+    st.annotatedKey = decision.reason() + "/" + decision.replicas();
+    st.annotatedAt = now;
+    metrics.scaleEvent(target.name(), decision.replicas() > decision.currentReplicas());
+    return Action.SCALED;
+  }
+
+  private TargetStatus failed(
+      ScalerConfig.Target target,
+      TargetState st,
+      GroupSignals signals,
+      Instant now,
+      boolean dryRun,
+      String kind,
+      String message) {
+    st.failures++;
+    long factor = 1L << Math.min(st.failures - 1, 10);
+    Duration backoff = config.pollInterval().multipliedBy(factor);
+    if (backoff.compareTo(MAX_BACKOFF) > 0) {
+      backoff = MAX_BACKOFF;
+    }
+    st.retryAt = now.plus(backoff);
+    st.error = kind + ": " + message;
+    metrics.scaleError(target.name(), kind);
+    metrics.action(target.name(), Action.ERROR.name());
+    LOG.warn(
+        "target {}: {} (failure {} in a row, retry in {} s)",
+        target.name(),
+        st.error,
+        st.failures,
+        backoff.toSeconds());
+    return st.status(signals, Action.ERROR, dryRun);
+  }
+
+  private ControllerStatus snapshot(List<TargetStatus> targetStatuses) {
+    return new ControllerStatus(
+        clock.instant(),
+        leadership.identity(),
+        leadership.isLeader(),
+        leadership.currentLeader(),
+        Optional.ofNullable(configLoadedAt),
+        Optional.ofNullable(rejection),
+        Optional.ofNullable(lastPoll),
+        Optional.ofNullable(lastSuccessfulPoll),
+        targetStatuses);
+  }
+
+  @Override
+  public void close() {
+    if (reader != null) {
+      reader.close();
+    }
+  }
+
+  /** What the controller remembers of one target between polls. */
+  private static final class TargetState {
+    ScalerConfig.Target target;
+    DecisionState decisionState;
+    Decision decision;
+    ScaleState scale;
+    Instant lastScaleTime;
+    Instant retryAt;
+    String error;
+    int failures;
+    String annotatedKey;
+    Instant annotatedAt;
+
+    TargetState(ScalerConfig.Target target, DecisionState decisionState) {
+      this.target = target;
+      this.decisionState = decisionState;
+    }
+
+    TargetStatus status(GroupSignals signals, Action action, boolean dryRun) {
+      ScaleState s =
+          Objects.requireNonNullElse(scale, new ScaleState(0, 0, 0, Map.of(), List.of()));
+      return new TargetStatus(
+          target.name(),
+          target.workload().toString(),
+          target.consumerGroup(),
+          signals,
+          s.desired(),
+          s.current(),
+          s.ready(),
+          Optional.ofNullable(decision),
+          action,
+          Optional.ofNullable(lastScaleTime),
+          Optional.ofNullable(error),
+          failures,
+          dryRun,
+          s.competingAutoscalers());
+    }
+  }
+}
