@@ -192,4 +192,20 @@ class ConfigParserTest {
         .hasMessageContaining(
             "kafka.secretProperties.sasl.jaas.config: environment variable NOPE is not set");
   }
+
+  @Test
+  void everyFieldOfTheExampleIsDocumented() throws Exception {
+    String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
+    java.util.regex.Matcher keys =
+        java.util.regex.Pattern.compile("(?m)^\\s*-?\\s*([a-zA-Z]+):")
+            .matcher(Files.readString(Path.of("..", "examples", "lag-scaler.yaml")));
+    int checked = 0;
+    while (keys.find()) {
+      assertThat(doc)
+          .as("docs/configuration.md documents " + keys.group(1))
+          .contains(keys.group(1) + "`");
+      checked++;
+    }
+    assertThat(checked).isGreaterThan(40);
+  }
 }
