@@ -29,6 +29,17 @@ class PipelineBoundariesTest {
   }
 
   @Test
+  void onlyTheKubernetesAdapterTalksToKubernetes() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.lagscaler.kubernetes..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.fabric8..")
+        .check(CLASSES);
+  }
+
+  @Test
   void signalsArePureCodeWithTheTimeGiven() {
     noClasses()
         .that()

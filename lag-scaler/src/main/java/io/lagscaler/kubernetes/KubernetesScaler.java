@@ -1,0 +1,258 @@
+package io.lagscaler.kubernetes;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReference;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.ScalableResource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.lagscaler.act.ScaleState;
+import io.lagscaler.act.Scaler;
+import io.lagscaler.act.ScalerException;
+import io.lagscaler.act.WorkloadKind;
+import io.lagscaler.act.WorkloadRef;
+import java.net.HttpURLConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Reads and sets replicas through the {@code /scale} subresource only. Writes are JSON merge
+ * patches of {@code spec.replicas} carrying the {@code resourceVersion} just read, so a concurrent
+ * change makes the API server answer 409 instead of being overwritten; the scaler then re-reads and
+ * tries again, a bounded number of times.
+ *
+ * <p>Created by {@link KubernetesClients#scaler()}.
+ */
+public final class KubernetesScaler implements Scaler {
+
+  /** Attempts at a {@code /scale} write before giving up with {@code CONFLICT}. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 5;
+
+  static final String ANNOTATION_PREFIX = "lagscaler.io/";
+
+  static final ResourceDefinitionContext KEDA_SCALED_OBJECTS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("keda.sh")
+          .withVersion("v1alpha1")
+          .withKind("ScaledObject")
+          .withPlural("scaledobjects")
+          .withNamespaced(true)
+          .build();
+
+  private final KubernetesClient client;
+  private final int maxAttempts;
+
+  KubernetesScaler(KubernetesClient client, int maxAttempts) {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
+    }
+    this.client = Objects.requireNonNull(client, "client");
+    this.maxAttempts = maxAttempts;
+  }
+
+  @Override
+  public ScaleState read(WorkloadRef workload) throws ScalerException {
+    Scale scale = readScale(workload);
+    HasMetadata object =
+        call(workload, "get", rbacResource(workload.kind(), ""), () -> resource(workload).get());
+    if (object == null) {
+      // Deleted between the two reads.
+      throw new ScalerException(ScalerException.Kind.NOT_FOUND, workload + " not found", null);
+    }
+    return new ScaleState(
+        specReplicas(scale),
+        statusReplicas(scale),
+        readyReplicas(object),
+        lagscalerAnnotations(object),
+        competingAutoscalers(workload));
+  }
+
+  @Override
+  public void scale(WorkloadRef workload, int replicas) throws ScalerException {
+    if (replicas < 0) {
+      throw new IllegalArgumentException("replicas must not be negative, was " + replicas);
+    }
+    String subresource = rbacResource(workload.kind(), "/scale");
+    KubernetesClientException lastConflict = null;
+    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+      Scale current = readScale(workload);
+      if (specReplicas(current) == replicas) {
+        // Already there (perhaps written by our previous, seemingly failed, attempt): no write.
+        return;
+      }
+      String patch =
+          "{\"metadata\":{\"resourceVersion\":\""
+              + current.getMetadata().getResourceVersion()
+              + "\"},\"spec\":{\"replicas\":"
+              + replicas
+              + "}}";
+      try {
+        resource(workload).subresource("scale").patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          throw ApiErrors.map(e, workload, "patch", subresource);
+        }
+        lastConflict = e;
+      }
+    }
+    throw new ScalerException(
+        ScalerException.Kind.CONFLICT,
+        "gave up scaling "
+            + workload
+            + " to "
+            + replicas
+            + ": "
+            + maxAttempts
+            + " writes in a row conflicted with concurrent changes",
+        lastConflict);
+  }
+
+  private Scale readScale(WorkloadRef workload) throws ScalerException {
+    String subresource = rbacResource(workload.kind(), "/scale");
+    Scale scale = call(workload, "get", subresource, () -> resource(workload).scale());
+    if (scale == null) {
+      throw new ScalerException(ScalerException.Kind.NOT_FOUND, workload + " not found", null);
+    }
+    return scale;
+  }
+
+  /** Every HPA and KEDA ScaledObject in the namespace whose target is this workload. */
+  private List<String> competingAutoscalers(WorkloadRef workload) throws ScalerException {
+    List<String> competing = new ArrayList<>();
+    List<HorizontalPodAutoscaler> hpas =
+        call(
+            workload,
+            "list",
+            "horizontalpodautoscalers (autoscaling)",
+            () ->
+                client
+                    .autoscaling()
+                    .v2()
+                    .horizontalPodAutoscalers()
+                    .inNamespace(workload.namespace())
+                    .list()
+                    .getItems());
+    for (HorizontalPodAutoscaler hpa : hpas) {
+      CrossVersionObjectReference ref =
+          hpa.getSpec() == null ? null : hpa.getSpec().getScaleTargetRef();
+      // The group is not compared: an HPA on extensions/v1beta1 or apps/v1 drives the same object.
+      if (ref != null
+          && workload.kind().displayName().equals(ref.getKind())
+          && workload.name().equals(ref.getName())) {
+        competing.add(
+            "HorizontalPodAutoscaler " + workload.namespace() + "/" + hpa.getMetadata().getName());
+      }
+    }
+    for (GenericKubernetesResource scaledObject : kedaScaledObjects(workload)) {
+      Object name = scaledObject.get("spec", "scaleTargetRef", "name");
+      Object kind = scaledObject.get("spec", "scaleTargetRef", "kind");
+      // KEDA defaults scaleTargetRef.kind to Deployment.
+      String targetKind = kind == null ? "Deployment" : kind.toString();
+      if (workload.name().equals(name) && workload.kind().displayName().equals(targetKind)) {
+        competing.add(
+            "ScaledObject (KEDA) "
+                + workload.namespace()
+                + "/"
+                + scaledObject.getMetadata().getName());
+      }
+    }
+    return competing;
+  }
+
+  private List<GenericKubernetesResource> kedaScaledObjects(WorkloadRef workload)
+      throws ScalerException {
+    try {
+      return client
+          .genericKubernetesResources(KEDA_SCALED_OBJECTS)
+          .inNamespace(workload.namespace())
+          .list()
+          .getItems();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        // No KEDA CRD in this cluster, so no ScaledObject can compete.
+        return List.of();
+      }
+      // A 403 is not "no KEDA": without the list we cannot know whether one competes.
+      throw ApiErrors.map(e, workload, "list", "scaledobjects (keda.sh)");
+    }
+  }
+
+  private ScalableResource<? extends HasMetadata> resource(WorkloadRef workload) {
+    return switch (workload.kind()) {
+      case DEPLOYMENT ->
+          client.apps().deployments().inNamespace(workload.namespace()).withName(workload.name());
+      case STATEFUL_SET ->
+          client.apps().statefulSets().inNamespace(workload.namespace()).withName(workload.name());
+    };
+  }
+
+  /** As RBAC names it: {@code deployments/scale (apps)}. */
+  static String rbacResource(WorkloadKind kind, String subresource) {
+    return resourceName(kind) + subresource + " (apps)";
+  }
+
+  static String resourceName(WorkloadKind kind) {
+    return switch (kind) {
+      case DEPLOYMENT -> "deployments";
+      case STATEFUL_SET -> "statefulsets";
+    };
+  }
+
+  // The API serializes these int32 fields with omitempty: absent means zero, not unknown.
+  private static int specReplicas(Scale scale) {
+    return scale.getSpec() == null || scale.getSpec().getReplicas() == null
+        ? 0
+        : scale.getSpec().getReplicas();
+  }
+
+  private static int statusReplicas(Scale scale) {
+    return scale.getStatus() == null || scale.getStatus().getReplicas() == null
+        ? 0
+        : scale.getStatus().getReplicas();
+  }
+
+  private static int readyReplicas(HasMetadata object) {
+    Integer ready =
+        switch (object) {
+          case Deployment d -> d.getStatus() == null ? null : d.getStatus().getReadyReplicas();
+          case StatefulSet s -> s.getStatus() == null ? null : s.getStatus().getReadyReplicas();
+          default -> null;
+        };
+    return ready == null ? 0 : ready;
+  }
+
+  private static Map<String, String> lagscalerAnnotations(HasMetadata object) {
+    Map<String, String> all = object.getMetadata().getAnnotations();
+    Map<String, String> ours = new TreeMap<>();
+    if (all != null) {
+      all.forEach(
+          (key, value) -> {
+            if (key.startsWith(ANNOTATION_PREFIX) && value != null) {
+              ours.put(key, value);
+            }
+          });
+    }
+    return ours;
+  }
+
+  private static <T> T call(WorkloadRef workload, String verb, String resource, Supplier<T> request)
+      throws ScalerException {
+    try {
+      return request.get();
+    } catch (KubernetesClientException e) {
+      throw ApiErrors.map(e, workload, verb, resource);
+    }
+  }
+}

@@ -1,0 +1,217 @@
+package io.lagscaler.kubernetes;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * fabric8's mock API server in CRUD mode, plus what the tests need beyond it: recorded expectations
+ * (injected 409, 403, 500) take precedence over the CRUD store, a hook runs a write against the
+ * store just before a matching request (a concurrent writer), and helpers play the deployment
+ * controller the mock does not run (status.replicas, readyReplicas).
+ */
+final class MockCluster implements AutoCloseable {
+
+  final KubernetesMockServer server;
+  final KubernetesClient client;
+  private final Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+  private final KubernetesMixedDispatcher store = new KubernetesMixedDispatcher(responses);
+  private final List<Interception> interceptions = new CopyOnWriteArrayList<>();
+
+  MockCluster() {
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), responses, new Intercepting(), false);
+    server.init();
+    // fabric8 retries 5xx up to 10 times with exponential backoff; one retry keeps the tests fast
+    // while still exercising that path.
+    client =
+        server.createClient(
+            b ->
+                b.editOrNewConfig()
+                    .withRequestRetryBackoffLimit(1)
+                    .withRequestRetryBackoffInterval(10)
+                    .endConfig());
+  }
+
+  KubernetesClients clients(String identity) {
+    return KubernetesClients.of(client, identity);
+  }
+
+  Deployment createDeployment(String namespace, String name, int replicas) {
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("consumer")
+                .withImage("example/consumer:1")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  StatefulSet createStatefulSet(String namespace, String name, int replicas) {
+    return client
+        .apps()
+        .statefulSets()
+        .inNamespace(namespace)
+        .resource(
+            new StatefulSetBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withServiceName(name)
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("consumer")
+                .withImage("example/consumer:1")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  /** What the deployment controller would write: pods that exist and pods that are ready. */
+  void deploymentStatus(String namespace, String name, int replicas, int ready) {
+    client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(name)
+        .editStatus(
+            d -> {
+              d.setStatus(
+                  new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+                      .withReplicas(replicas)
+                      .withReadyReplicas(ready)
+                      .build());
+              return d;
+            });
+  }
+
+  void statefulSetStatus(String namespace, String name, int replicas, int ready) {
+    client
+        .apps()
+        .statefulSets()
+        .inNamespace(namespace)
+        .withName(name)
+        .editStatus(
+            s -> {
+              s.setStatus(
+                  new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
+                      .withReplicas(replicas)
+                      .withReadyReplicas(ready)
+                      .build());
+              return s;
+            });
+  }
+
+  /**
+   * Before the next {@code times} requests with this method and path reach the store, applies a
+   * JSON merge patch to {@code patchPath} directly in the store: a concurrent writer that wins.
+   */
+  void concurrentMergePatchBefore(
+      String method, String path, int times, String patchPath, String mergePatch) {
+    interceptions.add(
+        new Interception(method, path, new AtomicInteger(times), patchPath, mergePatch));
+  }
+
+  /** Every request the server received since the last call, as {@code METHOD path}. */
+  List<String> takeRequests() throws InterruptedException {
+    List<String> requests = new ArrayList<>();
+    RecordedRequest request;
+    while ((request = server.takeRequest(10, TimeUnit.MILLISECONDS)) != null) {
+      requests.add(request.getMethod() + " " + request.getPath());
+    }
+    return requests;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+
+  private record Interception(
+      String method, String path, AtomicInteger remaining, String patchPath, String mergePatch) {}
+
+  private final class Intercepting extends Dispatcher {
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      for (Interception i : interceptions) {
+        if (i.method().equals(request.getMethod())
+            && i.path().equals(request.getPath())
+            && i.remaining().getAndDecrement() > 0) {
+          store.dispatch(
+              new RecordedRequest(
+                  "HTTP/1.1",
+                  HttpMethod.PATCH,
+                  i.patchPath(),
+                  Headers.builder().add("Content-Type", "application/merge-patch+json").build(),
+                  new Buffer(i.mergePatch().getBytes(StandardCharsets.UTF_8))));
+        }
+      }
+      return store.dispatch(request);
+    }
+
+    @Override
+    public void shutdown() {
+      store.shutdown();
+    }
+  }
+}
