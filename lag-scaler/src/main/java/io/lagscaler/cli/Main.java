@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Autoscales Kafka consumers on Kubernetes from lag, time lag and rates.",
     subcommands = {
+      RunCommand.class,
       LagCommand.class,
       ValidateConfigCommand.class,
       CommandLine.HelpCommand.class,

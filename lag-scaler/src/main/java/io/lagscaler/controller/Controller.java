@@ -53,6 +53,8 @@ public final class Controller implements AutoCloseable {
   private final ScalerMetrics metrics;
   private final Clock clock;
   private final Consumer<ControllerStatus.ConfigRejection> rejections;
+  private final Function<String, String> environment;
+  private final boolean dryRunOverride;
 
   private final AtomicReference<ScalerConfig> pending = new AtomicReference<>();
   private final Map<String, TargetState> targets = new HashMap<>();
@@ -72,7 +74,11 @@ public final class Controller implements AutoCloseable {
       Leadership leadership,
       ScalerMetrics metrics,
       Clock clock,
-      Consumer<ControllerStatus.ConfigRejection> rejections) {
+      Consumer<ControllerStatus.ConfigRejection> rejections,
+      Function<String, String> environment,
+      boolean dryRunOverride) {
+    this.environment = environment;
+    this.dryRunOverride = dryRunOverride;
     this.readers = readers;
     this.scaler = scaler;
     this.recorder = recorder;
@@ -92,6 +98,8 @@ public final class Controller implements AutoCloseable {
   public boolean offer(String yaml, String origin) {
     try {
       ScalerConfig parsed = ConfigParser.parse(yaml);
+      // Secrets must resolve now: a config whose password is missing is rejected, not applied.
+      io.lagscaler.config.KafkaClientProperties.resolve(parsed.kafka(), environment);
       pending.set(parsed);
       rejection = null;
       metrics.configReload(true);
@@ -202,7 +210,7 @@ public final class Controller implements AutoCloseable {
     TargetState st =
         targets.computeIfAbsent(
             target.name(), n -> new TargetState(target, DecisionState.initial(target.policy())));
-    boolean dryRun = config.dryRun() || target.dryRun();
+    boolean dryRun = dryRunOverride || config.dryRun() || target.dryRun();
     WorkloadRef workload = target.workload();
     if (st.retryAt != null && now.isBefore(st.retryAt)) {
       return st.status(signals, Action.BACKING_OFF, dryRun);

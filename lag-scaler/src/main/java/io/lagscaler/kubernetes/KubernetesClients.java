@@ -114,6 +114,15 @@ public final class KubernetesClients implements AutoCloseable {
     return new LeaderElection(client, settings, listener);
   }
 
+  /** Watches the config key of a ConfigMap; see {@link ConfigMapSource}. */
+  public ConfigMapSource watchConfigMap(
+      String namespace,
+      String name,
+      String key,
+      java.util.function.BiConsumer<String, String> onConfig) {
+    return ConfigMapSource.watch(client, namespace, name, key, onConfig);
+  }
+
   public PermissionCheck permissionCheck() {
     return new PermissionCheck(client);
   }
