@@ -1,0 +1,456 @@
+package io.lagscaler.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.lagscaler.config.InvalidConfigException;
+import io.lagscaler.config.KafkaClientProperties;
+import io.lagscaler.config.ScalerConfig;
+import io.lagscaler.controller.Action;
+import io.lagscaler.controller.Controller;
+import io.lagscaler.controller.ControllerStatus;
+import io.lagscaler.controller.Leadership;
+import io.lagscaler.controller.TargetStatus;
+import io.lagscaler.devstack.GroupOffsetsSeeder;
+import io.lagscaler.devstack.KafkaCluster;
+import io.lagscaler.devstack.WithKafka;
+import io.lagscaler.explain.ScalerMetrics;
+import io.lagscaler.observe.LagReader;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole loop: real lag from a real broker, decisions by the engine, writes through /scale to
+ * fabric8's mock API server in CRUD mode (the one stand-in: no API server can run here).
+ */
+@WithKafka
+class ControllerOnKubernetesTest {
+
+  private static final String NS = "shop";
+  private static final AtomicInteger SEQ = new AtomicInteger();
+  private static String bootstrap;
+  private static Admin admin;
+
+  private MockCluster cluster;
+  private final List<Controller> controllers = new ArrayList<>();
+  private final List<LeaderElection> elections = new ArrayList<>();
+  private String topic;
+  private String group;
+  private String group2;
+
+  @BeforeAll
+  static void kafka(KafkaCluster kafka) {
+    bootstrap = kafka.bootstrapServers();
+    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+  }
+
+  /** A topic of 12 partitions with 100 messages each, and two groups that read none: lag 1,200. */
+  @BeforeEach
+  void lag() throws Exception {
+    cluster = new MockCluster();
+    int n = SEQ.incrementAndGet();
+    topic = "ctl-orders-" + n;
+    group = "ctl-group-" + n;
+    group2 = "ctl-group2-" + n;
+    admin.createTopics(List.of(new NewTopic(topic, 12, (short) 1))).all().get();
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+      for (int p = 0; p < 12; p++) {
+        for (int i = 0; i < 100; i++) {
+          producer.send(new ProducerRecord<>(topic, p, "k", "v"));
+        }
+      }
+      producer.flush();
+    }
+    Map<TopicPartition, Long> zero = new HashMap<>();
+    for (int p = 0; p < 12; p++) {
+      zero.put(new TopicPartition(topic, p), 0L);
+    }
+    GroupOffsetsSeeder.commit(admin, group, zero);
+    GroupOffsetsSeeder.commit(admin, group2, zero);
+    cluster.createDeployment(NS, "orders", 1);
+    cluster.deploymentStatus(NS, "orders", 1, 1);
+    cluster.createStatefulSet(NS, "ledger", 1);
+    cluster.statefulSetStatus(NS, "ledger", 1, 1);
+  }
+
+  @AfterEach
+  void stop() {
+    controllers.forEach(Controller::close);
+    elections.forEach(LeaderElection::close);
+    cluster.close();
+  }
+
+  /** Lag mode at 100 messages a replica, so 1,200 messages ask for 12 replicas at once. */
+  private String config(String extraTop, String extraTarget) {
+    return """
+        kafka:
+          bootstrapServers: %s
+        pollInterval: 1s
+        %s
+        defaults:
+          mode: lag
+          lagPerReplica: 100
+          maxReplicas: 20
+          tolerance: 0
+          settleTime: 0s
+          stepAhead: 0s
+          evenDistribution: false
+          behavior:
+            scaleUp: {policies: [{type: pods, value: 100, period: 15s}]}
+        targets:
+          - name: orders
+            namespace: shop
+            kind: Deployment
+            workload: orders
+            consumerGroup: %s
+        %s
+          - name: ledger
+            namespace: shop
+            kind: StatefulSet
+            workload: ledger
+            consumerGroup: %s
+        """
+        .formatted(bootstrap, extraTop, group, extraTarget, group2);
+  }
+
+  private Controller controller(KubernetesClients clients, Leadership leadership) {
+    KubernetesDecisionRecorder recorder = clients.recorder(Clock.systemUTC());
+    Function<ScalerConfig, LagReader> readers =
+        c -> {
+          try {
+            return LagReader.connect(
+                KafkaClientProperties.resolve(c.kafka(), Map.<String, String>of()::get).forClient(),
+                Duration.ofSeconds(10),
+                Clock.systemUTC());
+          } catch (InvalidConfigException e) {
+            throw new IllegalStateException(e);
+          }
+        };
+    Controller controller =
+        new Controller(
+            readers,
+            clients.scaler(),
+            recorder,
+            leadership,
+            new ScalerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false),
+            Clock.systemUTC(),
+            rejection -> {
+              try {
+                recorder.recordConfigRejected("lag-system", "lag-scaler", rejection.message());
+              } catch (io.lagscaler.act.ScalerException e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            Map.<String, String>of()::get,
+            false);
+    controllers.add(controller);
+    return controller;
+  }
+
+  private Controller alone() {
+    KubernetesClients clients = cluster.clients("lag-scaler-0");
+    return controller(clients, Leadership.alone("lag-scaler-0"));
+  }
+
+  private static TargetStatus target(ControllerStatus status, String name) {
+    return status.targets().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  private int deploymentReplicas() {
+    return cluster
+        .client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName("orders")
+        .get()
+        .getSpec()
+        .getReplicas();
+  }
+
+  private long scaleWrites(List<String> requests) {
+    return requests.stream().filter(r -> r.startsWith("PATCH ") && r.contains("/scale")).count();
+  }
+
+  @Test
+  void scalesADeploymentAndAStatefulSetThroughScaleOnRealLagAndExplainsOnTheWorkload()
+      throws Exception {
+    Controller controller = alone();
+    assertThat(controller.offer(config("", ""), "test")).isTrue();
+
+    ControllerStatus status = controller.pollOnce();
+
+    TargetStatus orders = target(status, "orders");
+    assertThat(orders.action()).as(orders.toString()).isEqualTo(Action.SCALED);
+    assertThat(orders.decision().orElseThrow().replicas()).isEqualTo(12);
+    assertThat(deploymentReplicas()).isEqualTo(12);
+    assertThat(target(status, "ledger").action()).isEqualTo(Action.SCALED);
+    assertThat(
+            cluster
+                .client
+                .apps()
+                .statefulSets()
+                .inNamespace(NS)
+                .withName("ledger")
+                .get()
+                .getSpec()
+                .getReplicas())
+        .isEqualTo(12);
+    var events = cluster.client.events().v1().events().inNamespace(NS).list().getItems();
+    assertThat(events)
+        .anySatisfy(
+            e -> {
+              assertThat(e.getRegarding().getName()).isEqualTo("orders");
+              assertThat(e.getNote()).contains("1", "12");
+            });
+    assertThat(
+            cluster
+                .client
+                .apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName("orders")
+                .get()
+                .getMetadata()
+                .getAnnotations())
+        .containsKey("lagscaler.io/last-decision");
+    assertThat(controller.ready()).isTrue();
+  }
+
+  @Test
+  void dryRunDecidesAndExplainsButWritesNoReplicas() throws Exception {
+    Controller controller = alone();
+    controller.offer(config("dryRun: true", ""), "test");
+    cluster.takeRequests();
+
+    ControllerStatus status = controller.pollOnce();
+
+    assertThat(target(status, "orders").action()).isEqualTo(Action.DRY_RUN);
+    assertThat(target(status, "orders").decision().orElseThrow().replicas()).isEqualTo(12);
+    assertThat(deploymentReplicas()).isEqualTo(1);
+    assertThat(scaleWrites(cluster.takeRequests())).isZero();
+  }
+
+  @Test
+  void aPausedWorkloadIsHeldAtItsReplicas() throws Exception {
+    cluster
+        .client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName("orders")
+        .edit(
+            d -> {
+              d.getMetadata().setAnnotations(Map.of("lagscaler.io/paused", "true"));
+              return d;
+            });
+    Controller controller = alone();
+    controller.offer(config("", ""), "test");
+
+    ControllerStatus status = controller.pollOnce();
+
+    assertThat(target(status, "orders").action()).isEqualTo(Action.PAUSED);
+    assertThat(deploymentReplicas()).isEqualTo(1);
+    assertThat(target(status, "ledger").action()).isEqualTo(Action.SCALED);
+  }
+
+  @Test
+  void aWorkloadWithAnHpaIsNotFoughtOver() throws Exception {
+    cluster
+        .client
+        .autoscaling()
+        .v2()
+        .horizontalPodAutoscalers()
+        .inNamespace(NS)
+        .resource(
+            new HorizontalPodAutoscalerBuilder()
+                .withNewMetadata()
+                .withName("orders-hpa")
+                .withNamespace(NS)
+                .endMetadata()
+                .withNewSpec()
+                .withNewScaleTargetRef()
+                .withApiVersion("apps/v1")
+                .withKind("Deployment")
+                .withName("orders")
+                .endScaleTargetRef()
+                .withMinReplicas(1)
+                .withMaxReplicas(5)
+                .endSpec()
+                .build())
+        .create();
+    Controller controller = alone();
+    controller.offer(config("", ""), "test");
+
+    ControllerStatus status = controller.pollOnce();
+
+    TargetStatus orders = target(status, "orders");
+    assertThat(orders.action()).isEqualTo(Action.REFUSED_COMPETING_AUTOSCALER);
+    assertThat(orders.competingAutoscalers()).singleElement().asString().contains("orders-hpa");
+    assertThat(deploymentReplicas()).isEqualTo(1);
+    assertThat(cluster.client.events().v1().events().inNamespace(NS).list().getItems())
+        .anySatisfy(e -> assertThat(e.getNote()).contains("orders-hpa"));
+  }
+
+  @Test
+  void aMissingWorkloadReportsItsErrorAndBacksOffWhileTheOthersCarryOn() throws Exception {
+    Controller controller = alone();
+    controller.offer(
+        config(
+            "",
+            "  - {name: ghost, namespace: shop, workload: ghost, consumerGroup: " + group + "}"),
+        "test");
+
+    ControllerStatus first = controller.pollOnce();
+    ControllerStatus second = controller.pollOnce();
+
+    TargetStatus ghost = target(first, "ghost");
+    assertThat(ghost.action()).isEqualTo(Action.ERROR);
+    assertThat(ghost.error()).hasValueSatisfying(e -> assertThat(e).startsWith("NOT_FOUND"));
+    assertThat(target(second, "ghost").action()).isEqualTo(Action.BACKING_OFF);
+    assertThat(target(first, "orders").action()).isEqualTo(Action.SCALED);
+  }
+
+  @Test
+  void anApiServerErrorOnOneTargetDoesNotStopTheOthers() throws Exception {
+    cluster
+        .server
+        .expect()
+        .get()
+        .withPath("/apis/apps/v1/namespaces/shop/statefulsets/ledger/scale")
+        .andReturn(500, "{\"kind\":\"Status\",\"code\":500,\"message\":\"etcd timeout\"}")
+        .always();
+    Controller controller = alone();
+    controller.offer(config("", ""), "test");
+
+    ControllerStatus status = controller.pollOnce();
+
+    assertThat(target(status, "ledger").action()).isEqualTo(Action.ERROR);
+    assertThat(target(status, "ledger").error())
+        .hasValueSatisfying(e -> assertThat(e).startsWith("API_ERROR"));
+    assertThat(target(status, "orders").action()).isEqualTo(Action.SCALED);
+  }
+
+  @Test
+  void aValidChangeAppliesAtTheNextPollAndAnInvalidOneIsRejectedWhole() throws Exception {
+    Controller controller = alone();
+    controller.offer(config("", ""), "test");
+    controller.pollOnce();
+    assertThat(deploymentReplicas()).isEqualTo(12);
+
+    assertThat(controller.offer(config("", "    maxReplicas: 4"), "change 1")).isTrue();
+    ControllerStatus afterValid = controller.pollOnce();
+    assertThat(target(afterValid, "orders").decision().orElseThrow().replicas()).isEqualTo(4);
+
+    assertThat(controller.offer(config("", "    maxReplicas: 0"), "change 2")).isFalse();
+    ControllerStatus afterInvalid = controller.pollOnce();
+    assertThat(afterInvalid.configRejection())
+        .hasValueSatisfying(
+            r ->
+                assertThat(r.message())
+                    .contains("targets[0].maxReplicas: 0 is below minReplicas 1"));
+    // The last good config (max 4) is still in force.
+    assertThat(target(afterInvalid, "orders").decision().orElseThrow().replicas()).isEqualTo(4);
+    assertThat(cluster.client.events().v1().events().inNamespace("lag-system").list().getItems())
+        .anySatisfy(e -> assertThat(e.getRegarding().getKind()).isEqualTo("ConfigMap"));
+  }
+
+  @Test
+  void twoInstancesShareOneLeaseOnlyTheLeaderScalesAndTheOtherTakesOver() throws Exception {
+    KubernetesClients a = cluster.clients("lag-scaler-a");
+    KubernetesClients b = cluster.clients("lag-scaler-b");
+    LeaderElection electionA = election(a);
+    electionA.start();
+    awaitLeader(electionA);
+    LeaderElection electionB = election(b);
+    electionB.start();
+    Controller ca = controller(a, leadership(electionA));
+    Controller cb = controller(b, leadership(electionB));
+    ca.offer(config("", ""), "test");
+    cb.offer(config("", ""), "test");
+    cluster.takeRequests();
+
+    ControllerStatus standby = cb.pollOnce();
+    ControllerStatus leader = ca.pollOnce();
+
+    assertThat(target(standby, "orders").action()).isEqualTo(Action.STANDBY);
+    assertThat(target(leader, "orders").action()).isEqualTo(Action.SCALED);
+    assertThat(scaleWrites(cluster.takeRequests())).isEqualTo(2); // orders and ledger, once each
+
+    electionA.close(); // releases the Lease
+    awaitLeader(electionB);
+    ControllerStatus takenOver = cb.pollOnce();
+
+    assertThat(target(takenOver, "orders").action()).isEqualTo(Action.UNCHANGED);
+    assertThat(scaleWrites(cluster.takeRequests())).as("no change applied twice").isZero();
+    assertThat(deploymentReplicas()).isEqualTo(12);
+  }
+
+  private LeaderElection election(KubernetesClients clients) {
+    LeaderElection e =
+        clients.leaderElection(
+            new LeaderElection.Settings(
+                "lag-system",
+                "lag-scaler",
+                clients.identity(),
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(2),
+                Duration.ofMillis(100)),
+            new LeaderElection.Listener() {});
+    elections.add(e);
+    return e;
+  }
+
+  private static Leadership leadership(LeaderElection e) {
+    return new Leadership() {
+      @Override
+      public boolean isLeader() {
+        return e.isLeader();
+      }
+
+      @Override
+      public Optional<String> currentLeader() {
+        return e.currentLeader();
+      }
+
+      @Override
+      public String identity() {
+        return e.identity();
+      }
+    };
+  }
+
+  private static void awaitLeader(LeaderElection e) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!e.isLeader() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(e.isLeader()).as(e.identity() + " leads").isTrue();
+  }
+}
