@@ -135,8 +135,19 @@ public final class Controller implements AutoCloseable {
     return c == null ? Duration.ofSeconds(5) : c.pollInterval();
   }
 
+  /** The last poll's status, with leadership as of now (it changes between polls). */
   public ControllerStatus status() {
-    return status;
+    ControllerStatus s = status;
+    return new ControllerStatus(
+        s.at(),
+        s.identity(),
+        leadership.isLeader(),
+        leadership.currentLeader(),
+        s.configLoadedAt(),
+        Optional.ofNullable(rejection),
+        s.lastPoll(),
+        s.lastSuccessfulPoll(),
+        s.targets());
   }
 
   /** One reconcile of every target. Never throws for one target's failure. */
@@ -149,10 +160,8 @@ public final class Controller implements AutoCloseable {
     Map<String, GroupSignals> signals = tracker.update(poll, config.groupQueries());
     metrics.record(poll, signals);
     lastPoll = poll.stats();
-    if (poll.groups().values().stream().anyMatch(GroupOffsets.Read.class::isInstance)) {
-      lastSuccessfulPoll = poll.at();
-      metrics.successfulPoll(poll.at());
-    }
+    boolean kafkaAnswered =
+        poll.groups().values().stream().anyMatch(GroupOffsets.Read.class::isInstance);
     boolean leader = leadership.isLeader();
     metrics.leader(leader);
     List<TargetStatus> out = new ArrayList<>();
@@ -162,6 +171,11 @@ public final class Controller implements AutoCloseable {
               target.consumerGroup(),
               new GroupSignals.Unavailable(target.consumerGroup(), poll.at(), "not read"));
       out.add(reconcile(target, groupSignals, poll.at(), leader));
+    }
+    if (kafkaAnswered) {
+      // Ready only once a whole reconcile has completed with data from Kafka.
+      lastSuccessfulPoll = poll.at();
+      metrics.successfulPoll(poll.at());
     }
     status = snapshot(out);
     return status;
