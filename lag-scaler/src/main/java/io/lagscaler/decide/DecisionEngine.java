@@ -156,13 +156,16 @@ public final class DecisionEngine {
     recs.add(new Recommendation(now, step.replicas));
 
     boolean toZero = step.replicas == 0 && current > 0;
+    // As the HPA does, a count outside the bounds goes straight into them: rate limits and
+    // windows only pace changes between counts the policy allows (a percent of 0 is 0).
+    boolean outside = outsideBounds(current, partitions, policy);
     if (step.replicas != current) {
       hold(step, current, o, now, policy, state, wake, partitions);
     }
-    if (step.replicas != current && !wake && !toZero) {
+    if (step.replicas != current && !wake && !toZero && !outside) {
       rateLimit(step, current, now, policy, state.events());
     }
-    if (step.replicas != current && !wake && !toZero) {
+    if (step.replicas != current && !wake && !toZero && !outside) {
       stabilize(step, current, now, policy, recs);
     }
 
@@ -598,6 +601,17 @@ public final class DecisionEngine {
     }
   }
 
+  private static boolean outsideBounds(int current, int partitions, ScalingPolicy policy) {
+    boolean asleep = policy.scaleToZero() && current == 0;
+    int floor =
+        asleep
+            ? 0
+            : policy.scaleToZero() ? Math.max(1, policy.minReplicas()) : policy.minReplicas();
+    return current < Math.min(floor, partitions)
+        || current > policy.maxReplicas()
+        || current > partitions;
+  }
+
   /**
    * Holds the current count, unless it lies outside the bounds (the policy changed, or someone
    * scaled by hand): a hold never keeps a count the bounds forbid.
@@ -610,14 +624,17 @@ public final class DecisionEngine {
         asleep
             ? 0
             : policy.scaleToZero() ? Math.max(1, policy.minReplicas()) : policy.minReplicas();
-    if (current < floor) {
+    // The same order as the bounds: min, then max, then the partitions, each over the last.
+    if (step.replicas < floor) {
       step.set(floor, Reason.MIN_REPLICAS, "raised to min " + floor + " despite: " + detail);
-    } else if (current > policy.maxReplicas()) {
+    }
+    if (step.replicas > policy.maxReplicas()) {
       step.set(
           policy.maxReplicas(),
           Reason.MAX_REPLICAS,
           "capped at max " + policy.maxReplicas() + " despite: " + detail);
-    } else if (partitions > 0 && current > partitions) {
+    }
+    if (partitions > 0 && step.replicas > partitions) {
       step.set(
           partitions,
           Reason.PARTITION_CAP,
