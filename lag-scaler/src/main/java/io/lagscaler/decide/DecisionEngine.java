@@ -88,14 +88,28 @@ public final class DecisionEngine {
             state.perReplicaRate(),
             state.rateMeasured(),
             current);
-    int replicas = current;
-    Reason reason = Reason.HOLD_UNKNOWN_DATA;
-    String detail = why + " (" + failed + " in a row)";
+    Step step = new Step(current);
     if (policy.fallbackReplicas().isPresent() && failed >= policy.failuresBeforeFallback()) {
-      replicas = policy.fallbackReplicas().getAsInt();
-      reason = Reason.FALLBACK;
-      detail = why + ", " + failed + " failed polls >= " + policy.failuresBeforeFallback();
+      int fallback = policy.fallbackReplicas().getAsInt();
+      if (state.partitions() > 0) {
+        fallback = Math.min(fallback, state.partitions());
+      }
+      step.set(
+          fallback,
+          Reason.FALLBACK,
+          why + ", " + failed + " failed polls >= " + policy.failuresBeforeFallback());
+    } else {
+      holdAt(
+          step,
+          current,
+          Reason.HOLD_UNKNOWN_DATA,
+          why + " (" + failed + " in a row)",
+          policy,
+          state.partitions());
     }
+    int replicas = step.replicas;
+    Reason reason = step.reason;
+    String detail = step.detail;
     List<ScaleEvent> events = withEvent(state.events(), now, current, replicas);
     DecisionState next =
         new DecisionState(
@@ -107,7 +121,8 @@ public final class DecisionEngine {
             state.arrivalRate(),
             state.arrivalSlope(),
             Optional.empty(),
-            Optional.empty());
+            Optional.empty(),
+            state.partitions());
     return new Outcome(decision(now, current, replicas, reason, detail, figures, policy), next);
   }
 
@@ -141,13 +156,16 @@ public final class DecisionEngine {
     recs.add(new Recommendation(now, step.replicas));
 
     boolean toZero = step.replicas == 0 && current > 0;
+    // As the HPA does, a count outside the bounds goes straight into them: rate limits and
+    // windows only pace changes between counts the policy allows (a percent of 0 is 0).
+    boolean outside = outsideBounds(current, partitions, policy);
     if (step.replicas != current) {
-      hold(step, current, o, now, policy, state, wake);
+      hold(step, current, o, now, policy, state, wake, partitions);
     }
-    if (step.replicas != current && !wake && !toZero) {
+    if (step.replicas != current && !wake && !toZero && !outside) {
       rateLimit(step, current, now, policy, state.events());
     }
-    if (step.replicas != current && !wake && !toZero) {
+    if (step.replicas != current && !wake && !toZero && !outside) {
       stabilize(step, current, now, policy, recs);
     }
 
@@ -164,7 +182,8 @@ public final class DecisionEngine {
             m.arrival,
             m.slope,
             Optional.of(sample),
-            idleSince);
+            idleSince,
+            partitions);
     return new Outcome(
         decision(now, current, step.replicas, step.reason, step.detail, figures, policy), next);
   }
@@ -318,10 +337,12 @@ public final class DecisionEngine {
     switch (policy.mode()) {
       case LAG -> {
         fraction = (double) lag / policy.lagPerReplica();
-        int n = countFor(fraction, partitions, policy);
-        step.set(
-            n,
-            direction(n, current),
+        sized(
+            step,
+            fraction,
+            current,
+            partitions,
+            policy,
             String.format(
                 Locale.ROOT, "lag %s / %s per replica", num(lag), num(policy.lagPerReplica())));
       }
@@ -334,12 +355,11 @@ public final class DecisionEngine {
         double capacity = m.perReplicaRate * policy.targetUtilization();
         double need = arrival + lag / target;
         fraction = need / capacity;
-        int n = countFor(fraction, partitions, policy);
-        step.set(n, direction(n, current), "");
+        int n = sized(step, fraction, current, partitions, policy, "");
         double ahead = seconds(policy.stepAhead());
         if (n > current && m.slope > 0 && ahead > 0) {
           double aheadNeed = arrival + m.slope * ahead + lag / target;
-          int a = countFor(aheadNeed / capacity, partitions, policy);
+          int a = countFor(aheadNeed / capacity, partitions, policy.evenDistribution());
           if (a > n) {
             step.set(
                 a,
@@ -356,7 +376,7 @@ public final class DecisionEngine {
       default -> throw new IllegalStateException("unknown mode " + policy.mode());
     }
     if (current > 0 && step.replicas != current) {
-      double ratio = fraction / effective(current, partitions, policy);
+      double ratio = fraction / effective(current, partitions, policy.evenDistribution());
       boolean atRisk = timeLag.isPresent() && timeLag.getAsDouble() > target;
       // Tolerance must not hide a real need to grow (KEDA #2908's dead band near the cap).
       if (Math.abs(ratio - 1) <= policy.tolerance() && !(step.replicas > current && atRisk)) {
@@ -401,6 +421,36 @@ public final class DecisionEngine {
     }
   }
 
+  /** Sets the count for a need of {@code fraction} full replicas; returns it. */
+  private static int sized(
+      Step step,
+      double fraction,
+      int current,
+      int partitions,
+      ScalingPolicy policy,
+      String detail) {
+    int plain = countFor(fraction, partitions, false);
+    int n = countFor(fraction, partitions, policy.evenDistribution());
+    if (n != plain && n != current) {
+      int busiest = ceilDiv(partitions, Math.min(plain, partitions));
+      step.set(
+          n,
+          Reason.EVEN_DISTRIBUTION,
+          String.format(
+                  Locale.ROOT,
+                  "need %.2f replicas; %d would serve like %s (busiest has %d of %d partitions)",
+                  fraction,
+                  plain,
+                  num((double) partitions / busiest),
+                  busiest,
+                  partitions)
+              + (detail.isEmpty() ? "" : ", " + detail));
+    } else {
+      step.set(n, direction(n, current), detail);
+    }
+    return n;
+  }
+
   private static Reason direction(int n, int current) {
     return n > current ? Reason.SCALE_UP : n < current ? Reason.SCALE_DOWN : Reason.AT_TARGET;
   }
@@ -410,16 +460,16 @@ public final class DecisionEngine {
    * consumer sets the pace (12 partitions on 5 consumers serve like 4), so the count is the
    * smallest one whose busiest consumer keeps up; other counts stay reachable through the bounds.
    */
-  static int countFor(double fraction, int partitions, ScalingPolicy policy) {
+  static int countFor(double fraction, int partitions, boolean even) {
     if (fraction <= 0) {
       return 0;
     }
     int plain = (int) Math.min(Integer.MAX_VALUE, Math.ceil(fraction - 1e-9));
-    if (!policy.evenDistribution() || partitions <= 0 || plain >= partitions) {
+    if (!even || partitions <= 0 || plain >= partitions) {
       return plain;
     }
     for (int d = plain; d <= partitions; d++) {
-      if (effective(d, partitions, policy) >= fraction - 1e-9) {
+      if (effective(d, partitions, even) >= fraction - 1e-9) {
         return d;
       }
     }
@@ -427,8 +477,8 @@ public final class DecisionEngine {
   }
 
   /** Full-share replicas that {@code d} consumers are worth, given how partitions spread. */
-  static double effective(int d, int partitions, ScalingPolicy policy) {
-    if (!policy.evenDistribution() || d <= 0 || partitions <= 0) {
+  static double effective(int d, int partitions, boolean even) {
+    if (!even || d <= 0 || partitions <= 0) {
       return d;
     }
     int busiest = ceilDiv(partitions, Math.min(d, partitions));
@@ -500,10 +550,17 @@ public final class DecisionEngine {
       Instant now,
       ScalingPolicy policy,
       DecisionState state,
-      boolean wake) {
+      boolean wake,
+      int partitions) {
     String wanted = " (wanted " + step.replicas + ")";
     if (o.state() == GroupState.REBALANCING) {
-      step.set(current, Reason.HOLD_REBALANCING, "the group is rebalancing" + wanted);
+      holdAt(
+          step,
+          current,
+          Reason.HOLD_REBALANCING,
+          "the group is rebalancing" + wanted,
+          policy,
+          partitions);
       return;
     }
     if (wake) {
@@ -513,7 +570,8 @@ public final class DecisionEngine {
       ScaleEvent last = state.events().getLast();
       Duration since = Duration.between(last.at(), now);
       if (since.compareTo(policy.settleTime()) < 0) {
-        step.set(
+        holdAt(
+            step,
             current,
             Reason.HOLD_SETTLING,
             since.toSeconds()
@@ -522,19 +580,65 @@ public final class DecisionEngine {
                 + " < settle time "
                 + policy.settleTime().toSeconds()
                 + " s"
-                + wanted);
+                + wanted,
+            policy,
+            partitions);
         return;
       }
     }
     long lastHour = state.events().stream().filter(e -> e.at().isAfter(now.minus(HOUR))).count();
     if (lastHour >= policy.maxScaleEventsPerHour()) {
-      step.set(
+      holdAt(
+          step,
           current,
           Reason.EVENT_BUDGET,
           lastHour
               + " changes in the last hour >= budget "
               + policy.maxScaleEventsPerHour()
-              + wanted);
+              + wanted,
+          policy,
+          partitions);
+    }
+  }
+
+  private static boolean outsideBounds(int current, int partitions, ScalingPolicy policy) {
+    boolean asleep = policy.scaleToZero() && current == 0;
+    int floor =
+        asleep
+            ? 0
+            : policy.scaleToZero() ? Math.max(1, policy.minReplicas()) : policy.minReplicas();
+    return current < Math.min(floor, partitions)
+        || current > policy.maxReplicas()
+        || current > partitions;
+  }
+
+  /**
+   * Holds the current count, unless it lies outside the bounds (the policy changed, or someone
+   * scaled by hand): a hold never keeps a count the bounds forbid.
+   */
+  private static void holdAt(
+      Step step, int current, Reason reason, String detail, ScalingPolicy policy, int partitions) {
+    step.set(current, reason, detail);
+    boolean asleep = policy.scaleToZero() && current == 0;
+    int floor =
+        asleep
+            ? 0
+            : policy.scaleToZero() ? Math.max(1, policy.minReplicas()) : policy.minReplicas();
+    // The same order as the bounds: min, then max, then the partitions, each over the last.
+    if (step.replicas < floor) {
+      step.set(floor, Reason.MIN_REPLICAS, "raised to min " + floor + " despite: " + detail);
+    }
+    if (step.replicas > policy.maxReplicas()) {
+      step.set(
+          policy.maxReplicas(),
+          Reason.MAX_REPLICAS,
+          "capped at max " + policy.maxReplicas() + " despite: " + detail);
+    }
+    if (partitions > 0 && step.replicas > partitions) {
+      step.set(
+          partitions,
+          Reason.PARTITION_CAP,
+          "capped at " + partitions + " partitions despite: " + detail);
     }
   }
 
@@ -704,7 +808,8 @@ public final class DecisionEngine {
         state.arrivalRate(),
         state.arrivalSlope(),
         state.previous(),
-        state.idleSince());
+        state.idleSince(),
+        state.partitions());
   }
 
   private static List<ScaleEvent> withEvent(

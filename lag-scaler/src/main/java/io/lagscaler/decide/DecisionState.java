@@ -22,6 +22,7 @@ import java.util.OptionalDouble;
  * @param arrivalSlope smoothed change of the arrival rate, msgs/s per second
  * @param previous the previous poll's offsets; empty after a gap
  * @param idleSince since when the group has had no lag and no production
+ * @param partitions the partition count last seen (0 before any), to cap counts without data
  */
 public record DecisionState(
     List<ScaleEvent> events,
@@ -32,7 +33,8 @@ public record DecisionState(
     OptionalDouble arrivalRate,
     double arrivalSlope,
     Optional<Sample> previous,
-    Optional<Instant> idleSince) {
+    Optional<Instant> idleSince,
+    int partitions) {
 
   public DecisionState {
     events = List.copyOf(events);
@@ -50,7 +52,8 @@ public record DecisionState(
         OptionalDouble.empty(),
         0,
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        0);
   }
 
   /** One change of the replica count. */

@@ -200,10 +200,13 @@ public record ScalingPolicy(
     if (fallbackReplicas == null) {
       errors.add("fallbackReplicas must be set (empty to hold)");
     } else if (fallbackReplicas.isPresent()
-        && (fallbackReplicas.getAsInt() < 1 || fallbackReplicas.getAsInt() > maxReplicas)) {
+        && (fallbackReplicas.getAsInt() < Math.max(1, minReplicas)
+            || fallbackReplicas.getAsInt() > maxReplicas)) {
       // Missing data must never scale to zero, so a fallback of 0 is refused.
       errors.add(
-          "fallbackReplicas must be in [1, maxReplicas ("
+          "fallbackReplicas must be in [max(1, minReplicas ("
+              + minReplicas
+              + ")), maxReplicas ("
               + maxReplicas
               + ")], was "
               + fallbackReplicas.getAsInt());

@@ -1,0 +1,453 @@
+package io.lagscaler.decide;
+
+import static io.lagscaler.decide.Polls.at;
+import static io.lagscaler.decide.Polls.failedAt;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.argumentSet;
+
+import io.lagscaler.decide.ScalingPolicy.PolicyType;
+import io.lagscaler.decide.ScalingPolicy.RatePolicy;
+import io.lagscaler.decide.ScalingPolicy.ScalingRules;
+import io.lagscaler.decide.ScalingPolicy.Select;
+import io.lagscaler.observe.GroupState;
+import io.lagscaler.signals.PartitionStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Named table tests, one or more per policy feature: each case is a sequence of polls (time and
+ * signals) with the decision expected after each. The replicas decided become the next poll's
+ * current count (and, unless a poll says otherwise, its ready count and members).
+ */
+class DecisionEngineTest {
+
+  /** One poll and what must come of it; {@code explains} must appear in the explanation. */
+  record Expect(Polls.Poll poll, int replicas, Reason reason, String explains) {}
+
+  record Case(ScalingPolicy policy, int partitions, int initialReplicas, List<Expect> steps) {}
+
+  static Expect expect(Polls.Poll poll, int replicas, Reason reason) {
+    return new Expect(poll, replicas, reason, "");
+  }
+
+  static Expect expect(Polls.Poll poll, int replicas, Reason reason, String explains) {
+    return new Expect(poll, replicas, reason, explains);
+  }
+
+  /**
+   * One feature at a time: no even spreading, tolerance, settling, stepping ahead, stabilization or
+   * rate limits, unless a case turns one on.
+   */
+  static ScalingPolicy.Builder plain() {
+    return ScalingPolicy.builder()
+        .maxReplicas(20)
+        .evenDistribution(false)
+        .tolerance(0)
+        .settleTime(Duration.ZERO)
+        .stepAhead(Duration.ZERO)
+        .maxScaleEventsPerHour(100)
+        .scaleUp(new ScalingRules(Duration.ZERO, Select.MAX, List.of()))
+        .scaleDown(new ScalingRules(Duration.ZERO, Select.MAX, List.of()));
+  }
+
+  static ScalingPolicy.Builder lagMode() {
+    return plain().mode(ScalingPolicy.Mode.LAG).lagPerReplica(1000);
+  }
+
+  static ScalingRules rules(Duration window, Select select, RatePolicy... policies) {
+    return new ScalingRules(window, select, List.of(policies));
+  }
+
+  static RatePolicy pods(int n, int periodSeconds) {
+    return new RatePolicy(PolicyType.PODS, n, Duration.ofSeconds(periodSeconds));
+  }
+
+  static RatePolicy percent(int n, int periodSeconds) {
+    return new RatePolicy(PolicyType.PERCENT, n, Duration.ofSeconds(periodSeconds));
+  }
+
+  static Stream<Arguments> cases() {
+    return Stream.of(
+        argumentSet(
+            "rate: sizes from arrival, backlog and the per-replica rate measured when saturated",
+            new Case(
+                plain().build(),
+                24,
+                2,
+                List.of(
+                    expect(at(0, 1000, 0).timeLag(40), 2, Reason.WARMING_UP),
+                    // 24 x 1000 msgs in 10 s = 2,400 msg/s; 2 busy replicas committed 480 msg/s.
+                    // (2,400 + 43,200 / 30) / (240 x 0.9) = 17.8
+                    expect(
+                        at(10, 2000, 200).timeLag(41),
+                        18,
+                        Reason.SCALE_UP,
+                        "Scaled up from 2 to 18 (SCALE_UP): lag 43,200, time lag 41 s > target 30"
+                            + " s, arrival 2,400 msg/s, per-replica 240 msg/s")))),
+        argumentSet(
+            "rate: the prior per-replica rate serves until the group is measured",
+            new Case(
+                plain().build(),
+                24,
+                1,
+                List.of(
+                    expect(at(0, 0, 0), 1, Reason.WARMING_UP),
+                    // 96 msg/s, kept up with: nothing saturated, so the prior 100 x 0.9 sizes it.
+                    expect(at(10, 40, 40), 2, Reason.SCALE_UP, "per-replica 100 msg/s (prior)")))),
+        argumentSet(
+            "rate: scales down when the measured rate serves arrival and backlog with room",
+            new Case(
+                plain().build(),
+                24,
+                10,
+                List.of(
+                    expect(at(0, 1000, 0), 10, Reason.WARMING_UP),
+                    // 240 msg/s arrive; 10 busy replicas drained 2,400 msg/s: 240 each.
+                    // (240 + 2,400 / 30) / 216 = 1.5
+                    expect(at(10, 1100, 1000), 2, Reason.SCALE_DOWN, "per-replica 240 msg/s")))),
+        argumentSet(
+            "lag mode: replicas = ceil(total lag / lagPerReplica), KEDA's lagThreshold",
+            new Case(
+                lagMode().build(),
+                24,
+                1,
+                List.of(
+                    expect(at(0, 500, 0), 12, Reason.SCALE_UP, "lag 12,000 / 1,000 per replica"),
+                    expect(at(15, 600, 500), 3, Reason.SCALE_DOWN)))),
+        argumentSet(
+            "bounds: never more replicas than partitions",
+            new Case(
+                lagMode().build(),
+                4,
+                1,
+                List.of(
+                    expect(
+                        at(0, 5000, 0),
+                        4,
+                        Reason.PARTITION_CAP,
+                        "capped at 4 partitions, more consumers would sit idle")))),
+        argumentSet(
+            "bounds: max replicas",
+            new Case(
+                lagMode().build(),
+                24,
+                1,
+                List.of(expect(at(0, 1000, 0), 20, Reason.MAX_REPLICAS, "capped at max 20")))),
+        argumentSet(
+            "bounds: min replicas",
+            new Case(
+                lagMode().minReplicas(3).build(),
+                24,
+                5,
+                List.of(expect(at(0, 0, 0), 3, Reason.MIN_REPLICAS, "raised to min 3")))),
+        argumentSet(
+            "even distribution: the smallest count whose busiest consumer keeps up",
+            new Case(
+                lagMode().evenDistribution(true).build(),
+                12,
+                1,
+                List.of(
+                    // 4.5 replicas of lag: 5 consumers on 12 partitions serve like 4, 6 like 6.
+                    expect(
+                        at(0, 375, 0),
+                        6,
+                        Reason.EVEN_DISTRIBUTION,
+                        "need 4.50 replicas; 5 would serve like 4 (busiest has 3 of 12"
+                            + " partitions)")))),
+        argumentSet(
+            "even distribution off: the plain count",
+            new Case(lagMode().build(), 12, 1, List.of(expect(at(0, 375, 0), 5, Reason.SCALE_UP)))),
+        argumentSet(
+            "even distribution: a max between even counts is still reached (no dead band)",
+            new Case(
+                lagMode().evenDistribution(true).maxReplicas(5).build(),
+                12,
+                1,
+                List.of(expect(at(0, 375, 0), 5, Reason.MAX_REPLICAS)))),
+        argumentSet(
+            "tolerance: a change within 10% is ignored, unless the time lag is over target",
+            new Case(
+                lagMode().tolerance(0.1).build(),
+                24,
+                10,
+                List.of(
+                    expect(
+                        at(0, 437, 0).timeLag(20),
+                        10,
+                        Reason.WITHIN_TOLERANCE,
+                        "need 10.49 replicas, within 10% of 10"),
+                    expect(at(15, 537, 100).timeLag(45), 11, Reason.SCALE_UP)))),
+        argumentSet(
+            "trend: a group draining its lag within the target gets no extra replicas",
+            new Case(
+                plain().build(),
+                24,
+                4,
+                List.of(
+                    expect(at(0, 2000, 475), 4, Reason.WARMING_UP),
+                    // Consumes 1,200 msg/s against 240 arriving: 27,000 gone in 28 s.
+                    expect(
+                        at(10, 2100, 975),
+                        4,
+                        Reason.CATCHING_UP,
+                        "draining 960 msg/s net, lag gone in 28 s <= target 30 s")))),
+        argumentSet(
+            "trend: a group draining too slowly for the target scales up",
+            new Case(
+                plain().build(),
+                24,
+                4,
+                List.of(
+                    expect(at(0, 2000, 475), 4, Reason.WARMING_UP),
+                    // 720 msg/s against 240: 31,800 would take 66 s. (240 + 1,060) / 162 = 8.02
+                    expect(at(10, 2100, 775), 9, Reason.SCALE_UP)))),
+        argumentSet(
+            "stall: lag without commits gets no extra replicas, and says why",
+            new Case(
+                plain().build(),
+                24,
+                3,
+                List.of(
+                    expect(at(0, 1000, 500), 3, Reason.WARMING_UP),
+                    expect(
+                        at(10, 1100, 500),
+                        3,
+                        Reason.STALLED,
+                        "no commits on lagging partitions since the last poll"),
+                    expect(
+                        at(20, 1200, 500).status(PartitionStatus.STALLED),
+                        3,
+                        Reason.STALLED,
+                        "24 partitions with lag and no commits: more consumers will not unblock"
+                            + " them")))),
+        argumentSet(
+            "scale to zero: only after the idle period of no lag and no production",
+            new Case(
+                plain().scaleToZero(true).idlePeriod(Duration.ofSeconds(60)).build(),
+                24,
+                2,
+                List.of(
+                    expect(at(0, 100, 100), 2, Reason.WARMING_UP),
+                    expect(at(10, 100, 100), 1, Reason.MIN_REPLICAS),
+                    expect(at(40, 100, 100), 1, Reason.MIN_REPLICAS),
+                    expect(
+                        at(70, 100, 100),
+                        0,
+                        Reason.SCALE_TO_ZERO,
+                        "no lag and no production for 60 s >= idle period 60 s"),
+                    expect(at(80, 100, 100), 0, Reason.BELOW_ACTIVATION),
+                    // 1,200 behind; arrival smoothed from 0 to 60 msg/s: (60 + 40) / 90 = 1.1
+                    expect(
+                        at(90, 150, 100), 2, Reason.WAKE_FROM_ZERO, "lag 1,200 > activation 0")))),
+        argumentSet(
+            "scale to zero: wake only when lag passes the activation threshold",
+            new Case(
+                plain().scaleToZero(true).activationLag(2000).build(),
+                24,
+                0,
+                List.of(
+                    expect(
+                        at(0, 50, 0), 0, Reason.BELOW_ACTIVATION, "lag 1,200 <= activation 2,000"),
+                    // (120 + 2,400 / 30) / 90 = 2.2
+                    expect(at(10, 100, 0), 3, Reason.WAKE_FROM_ZERO)))),
+        argumentSet(
+            "safety: a failed poll restarts the idle period, never scales to zero",
+            new Case(
+                plain().scaleToZero(true).idlePeriod(Duration.ofSeconds(60)).build(),
+                24,
+                1,
+                List.of(
+                    expect(at(0, 100, 100), 1, Reason.WARMING_UP),
+                    expect(at(10, 100, 100), 1, Reason.MIN_REPLICAS),
+                    expect(failedAt(40), 1, Reason.HOLD_UNKNOWN_DATA, "poll failed: timeout"),
+                    expect(at(50, 100, 100), 1, Reason.MIN_REPLICAS),
+                    expect(at(80, 100, 100), 1, Reason.MIN_REPLICAS),
+                    expect(at(130, 100, 100), 1, Reason.MIN_REPLICAS),
+                    expect(at(140, 100, 100), 0, Reason.SCALE_TO_ZERO)))),
+        argumentSet(
+            "safety: unknown data holds, the fallback count after N failed polls",
+            new Case(
+                plain().fallbackReplicas(OptionalInt.of(4)).failuresBeforeFallback(3).build(),
+                24,
+                2,
+                List.of(
+                    expect(at(0, 0, 0), 2, Reason.WARMING_UP),
+                    expect(failedAt(5), 2, Reason.HOLD_UNKNOWN_DATA, "(1 in a row)"),
+                    expect(failedAt(10), 2, Reason.HOLD_UNKNOWN_DATA, "(2 in a row)"),
+                    expect(failedAt(15), 4, Reason.FALLBACK, "3 failed polls >= 3"),
+                    expect(
+                        at(20, 10, 10).unknownLag(),
+                        4,
+                        Reason.FALLBACK,
+                        "1 partitions with unknown lag"),
+                    // The gap leaves no previous poll to measure from: rates start over.
+                    expect(at(25, 20, 20), 4, Reason.WARMING_UP),
+                    expect(at(30, 30, 30), 1, Reason.SCALE_DOWN)))),
+        argumentSet(
+            "rebalance: hold while the group rebalances",
+            new Case(
+                lagMode().build(),
+                24,
+                2,
+                List.of(
+                    expect(
+                        at(0, 500, 0).state(GroupState.REBALANCING),
+                        2,
+                        Reason.HOLD_REBALANCING,
+                        "the group is rebalancing (wanted 12)"),
+                    expect(at(5, 500, 0), 12, Reason.SCALE_UP)))),
+        argumentSet(
+            "rebalance: settle after each change",
+            new Case(
+                lagMode().settleTime(Duration.ofSeconds(30)).build(),
+                24,
+                1,
+                List.of(
+                    expect(at(0, 200, 0), 5, Reason.SCALE_UP),
+                    expect(
+                        at(10, 433, 100),
+                        5,
+                        Reason.HOLD_SETTLING,
+                        "10 s since the change to 5 < settle time 30 s (wanted 8)"),
+                    expect(at(30, 533, 200), 8, Reason.SCALE_UP)))),
+        argumentSet(
+            "rebalance: a budget of scale events per hour",
+            new Case(
+                lagMode().maxScaleEventsPerHour(2).build(),
+                24,
+                1,
+                List.of(
+                    expect(at(0, 200, 0), 5, Reason.SCALE_UP),
+                    expect(at(100, 433, 100), 8, Reason.SCALE_UP),
+                    expect(
+                        at(200, 700, 200),
+                        8,
+                        Reason.EVENT_BUDGET,
+                        "2 changes in the last hour >= budget 2"),
+                    expect(at(3601, 800, 300), 12, Reason.SCALE_UP)))),
+        argumentSet(
+            "rebalance: one larger step when arrival keeps rising",
+            new Case(
+                plain().stepAhead(Duration.ofSeconds(60)).build(),
+                20,
+                4,
+                List.of(
+                    expect(at(0, 100, 0), 4, Reason.WARMING_UP),
+                    // 2,000 msg/s, 4 busy replicas at 500: (2,000 + 67) / 450 = 4.6
+                    expect(at(10, 1100, 1000), 5, Reason.SCALE_UP),
+                    // 2,800 msg/s now, smoothed 2,400 rising 20/s: 3,600 in 60 s -> 8.4
+                    expect(
+                        at(20, 2500, 2250),
+                        9,
+                        Reason.SCALE_UP_AHEAD,
+                        "arrival rising 20.0 msg/s per s, sized for 3,600 msg/s in 60 s")))),
+        argumentSet(
+            "rebalance: without stepping ahead, the count for the arrival seen now",
+            new Case(
+                plain().build(),
+                20,
+                4,
+                List.of(
+                    expect(at(0, 100, 0), 4, Reason.WARMING_UP),
+                    expect(at(10, 1100, 1000), 5, Reason.SCALE_UP),
+                    expect(at(20, 2500, 2250), 6, Reason.SCALE_UP)))),
+        argumentSet(
+            "rate limits: scale-up policies per period, select max",
+            new Case(
+                lagMode()
+                    .scaleUp(rules(Duration.ZERO, Select.MAX, pods(4, 60), percent(100, 60)))
+                    .build(),
+                24,
+                2,
+                List.of(
+                    expect(at(0, 833, 0), 6, Reason.SCALE_UP_LIMIT, "scale-up rate limit 6"),
+                    expect(at(30, 933, 100), 6, Reason.SCALE_UP_LIMIT),
+                    expect(at(61, 1033, 200), 12, Reason.SCALE_UP_LIMIT)))),
+        argumentSet(
+            "rate limits: scale-up select min takes the policy allowing the least change",
+            new Case(
+                lagMode()
+                    .scaleUp(rules(Duration.ZERO, Select.MIN, pods(4, 60), percent(100, 60)))
+                    .build(),
+                24,
+                2,
+                List.of(expect(at(0, 833, 0), 4, Reason.SCALE_UP_LIMIT)))),
+        argumentSet(
+            "rate limits: scale-up disabled",
+            new Case(
+                lagMode().scaleUp(rules(Duration.ZERO, Select.DISABLED, pods(4, 60))).build(),
+                24,
+                2,
+                List.of(expect(at(0, 833, 0), 2, Reason.SCALE_UP_LIMIT)))),
+        argumentSet(
+            "rate limits: scale-down percent per period",
+            new Case(
+                lagMode().scaleDown(rules(Duration.ZERO, Select.MAX, percent(50, 60))).build(),
+                24,
+                20,
+                List.of(
+                    expect(at(0, 83, 0), 10, Reason.SCALE_DOWN_LIMIT, "scale-down rate limit 10"),
+                    expect(at(30, 83, 0), 10, Reason.SCALE_DOWN_LIMIT),
+                    expect(at(61, 83, 0), 5, Reason.SCALE_DOWN_LIMIT)))),
+        argumentSet(
+            "stabilization: scale down to the highest recommendation of the window",
+            new Case(
+                lagMode().scaleDown(rules(Duration.ofSeconds(120), Select.MAX)).build(),
+                24,
+                10,
+                List.of(
+                    expect(at(0, 416, 0), 10, Reason.AT_TARGET),
+                    expect(
+                        at(30, 83, 0),
+                        10,
+                        Reason.SCALE_DOWN_STABILIZED,
+                        "highest recommendation in the last 120 s is 10 (wanted 2)"),
+                    expect(at(121, 83, 0), 2, Reason.SCALE_DOWN)))),
+        argumentSet(
+            "stabilization: scale up to the lowest recommendation of the window",
+            new Case(
+                lagMode().scaleUp(rules(Duration.ofSeconds(60), Select.MAX)).build(),
+                24,
+                2,
+                List.of(
+                    expect(at(0, 83, 0), 2, Reason.AT_TARGET),
+                    expect(at(10, 516, 100), 2, Reason.SCALE_UP_STABILIZED),
+                    expect(at(71, 616, 200), 10, Reason.SCALE_UP)))));
+  }
+
+  @ParameterizedTest
+  @MethodSource("cases")
+  void decides(Case c) {
+    DecisionState state = DecisionState.initial(c.policy());
+    int current = c.initialReplicas();
+    for (Expect e : c.steps()) {
+      int ready = e.poll().ready() != null ? e.poll().ready() : current;
+      DecisionEngine.Outcome out =
+          DecisionEngine.decide(
+              Polls.T0.plusSeconds(e.poll().t()),
+              e.poll().signals(c.partitions(), current, ready),
+              current,
+              ready,
+              c.policy(),
+              state);
+      Decision d = out.decision();
+      assertThat(d.reason())
+          .as("reason at t=%d: %s", e.poll().t(), d.explanation())
+          .isEqualTo(e.reason());
+      assertThat(d.replicas())
+          .as("replicas at t=%d: %s", e.poll().t(), d.explanation())
+          .isEqualTo(e.replicas());
+      assertThat(d.explanation())
+          .as("explanation at t=%d", e.poll().t())
+          .contains(e.explains())
+          .contains("(" + e.reason().name() + ")");
+      state = out.state();
+      current = d.replicas();
+    }
+  }
+}
