@@ -114,6 +114,18 @@ public final class KubernetesClients implements AutoCloseable {
     return new LeaderElection(client, settings, listener);
   }
 
+  /**
+   * Watches one key of a ConfigMap (lag-scaler's config); call {@link ConfigMapWatch#start()}. The
+   * listener runs on the client's informer thread: hand the content over, do not block.
+   */
+  public ConfigMapWatch watchConfigMap(
+      String namespace,
+      String name,
+      String key,
+      java.util.function.Consumer<Optional<String>> listener) {
+    return new ConfigMapWatch(client, namespace, name, key, listener);
+  }
+
   public PermissionCheck permissionCheck() {
     return new PermissionCheck(client);
   }
