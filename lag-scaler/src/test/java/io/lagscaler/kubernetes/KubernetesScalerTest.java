@@ -269,6 +269,22 @@ class KubernetesScalerTest {
   }
 
   @Test
+  void anUnreachableApiServerIsAnApiError() {
+    MockCluster gone = new MockCluster();
+    KubernetesScaler unreachable = gone.clients("lag-scaler-0").scaler();
+    gone.server.destroy();
+
+    assertThatThrownBy(() -> unreachable.read(ORDERS))
+        .isInstanceOfSatisfying(
+            ScalerException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ScalerException.Kind.API_ERROR);
+              assertThat(e.getMessage()).contains("no response from the API server");
+            });
+    gone.client.close();
+  }
+
+  @Test
   void aForbiddenWriteNamesTheVerbAndResource() throws Exception {
     cluster.createDeployment(NS, "orders", 3);
     cluster
