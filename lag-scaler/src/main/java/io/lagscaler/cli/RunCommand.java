@@ -210,10 +210,23 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
               checkPermissions(kube, ownNamespace, targetNamespaces(yaml));
             }
           };
-      AutoCloseable source =
-          configFile != null
-              ? FileConfigSource.watch(configFile, offer)
-              : kube.watchConfigMap(cm[0], cm[1], configMapKey, offer);
+      AutoCloseable source;
+      if (configFile != null) {
+        source = FileConfigSource.watch(configFile, offer);
+      } else {
+        String origin = "ConfigMap " + cm[0] + "/" + cm[1] + " key " + configMapKey;
+        // A missing key or a deleted ConfigMap is offered as empty: rejected, last good kept.
+        var watch =
+            kube.watchConfigMap(
+                cm[0],
+                cm[1],
+                configMapKey,
+                content ->
+                    offer.accept(
+                        content.orElse(""), origin + (content.isEmpty() ? " (missing)" : "")));
+        watch.start();
+        source = watch;
+      }
 
       StatusServer server =
           StatusServer.start(bind, port, controller::status, controller::ready, registry::scrape);

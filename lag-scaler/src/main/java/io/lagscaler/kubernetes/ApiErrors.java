@@ -29,7 +29,7 @@ final class ApiErrors {
       case HttpURLConnection.HTTP_CONFLICT ->
           new ScalerException(
               ScalerException.Kind.CONFLICT, "conflict: " + attempt + " for " + workload, e);
-      // Code 0: no HTTP response at all (connection refused, timeout, TLS).
+      // Code 0 or -1: no HTTP response at all (connection refused, timeout, TLS).
       default ->
           new ScalerException(
               ScalerException.Kind.API_ERROR,
@@ -37,7 +37,9 @@ final class ApiErrors {
                   + " for "
                   + workload
                   + " failed: "
-                  + (e.getCode() == 0 ? "" : "HTTP " + e.getCode() + ": ")
+                  + (e.getCode() <= 0
+                      ? "no response from the API server: "
+                      : "HTTP " + e.getCode() + ": ")
                   + e.getMessage(),
               e);
     };

@@ -114,13 +114,16 @@ public final class KubernetesClients implements AutoCloseable {
     return new LeaderElection(client, settings, listener);
   }
 
-  /** Watches the config key of a ConfigMap; see {@link ConfigMapSource}. */
-  public ConfigMapSource watchConfigMap(
+  /**
+   * Watches one key of a ConfigMap (lag-scaler's config); call {@link ConfigMapWatch#start()}. The
+   * listener runs on the client's informer thread: hand the content over, do not block.
+   */
+  public ConfigMapWatch watchConfigMap(
       String namespace,
       String name,
       String key,
-      java.util.function.BiConsumer<String, String> onConfig) {
-    return ConfigMapSource.watch(client, namespace, name, key, onConfig);
+      java.util.function.Consumer<Optional<String>> listener) {
+    return new ConfigMapWatch(client, namespace, name, key, listener);
   }
 
   public PermissionCheck permissionCheck() {

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -61,6 +62,9 @@ public final class KubernetesDecisionRecorder implements DecisionRecorder {
   public static final int DEFAULT_BURST = 5;
   public static final Duration DEFAULT_REFILL = Duration.ofMinutes(1);
 
+  /** An unchanged refusal (same reason and message) is written again only after this long. */
+  public static final Duration REFUSAL_REPEAT = Duration.ofMinutes(10);
+
   // events.k8s.io/v1 rejects notes of 1 kB or more.
   private static final int MAX_NOTE_BYTES = 1023;
 
@@ -75,6 +79,9 @@ public final class KubernetesDecisionRecorder implements DecisionRecorder {
   private final Clock clock;
   private final EventRateLimiter limiter;
   private final AtomicLong sequence = new AtomicLong();
+  private final Map<WorkloadRef, Refusal> lastRefusal = new ConcurrentHashMap<>();
+
+  private record Refusal(String reason, String message, Instant at) {}
 
   KubernetesDecisionRecorder(
       KubernetesClient client, String reportingInstance, Clock clock, EventRateLimiter limiter) {
@@ -94,7 +101,22 @@ public final class KubernetesDecisionRecorder implements DecisionRecorder {
   @Override
   public void recordRefusal(WorkloadRef workload, String reason, String message)
       throws ScalerException {
-    writeEvent(workload, regarding(workload), "Warning", ACTION_REFUSE, reason, message);
+    // A refusal repeats every poll while its cause lasts (an HPA stays in place for days): one
+    // Event per repeat window keeps it visible in kubectl describe (Events expire after an hour by
+    // default) without spending the rate limit that real changes need.
+    Instant now = clock.instant();
+    Refusal refusal = new Refusal(reason, message, now);
+    Refusal previous = lastRefusal.get(workload);
+    if (previous != null
+        && previous.reason().equals(reason)
+        && previous.message().equals(message)
+        && now.isBefore(previous.at().plus(REFUSAL_REPEAT))
+        && !now.isBefore(previous.at())) {
+      return;
+    }
+    if (writeEvent(workload, regarding(workload), "Warning", ACTION_REFUSE, reason, message)) {
+      lastRefusal.put(workload, refusal);
+    }
   }
 
   @Override
@@ -166,7 +188,8 @@ public final class KubernetesDecisionRecorder implements DecisionRecorder {
         "Config rejected, the last good config stays in force: " + message);
   }
 
-  private void writeEvent(
+  /** Writes the Event unless the rate limit holds it back; true when written. */
+  private boolean writeEvent(
       WorkloadRef forErrors,
       ObjectReference regarding,
       String type,
@@ -178,7 +201,7 @@ public final class KubernetesDecisionRecorder implements DecisionRecorder {
     String key = regarding.getKind() + "/" + regarding.getNamespace() + "/" + regarding.getName();
     EventRateLimiter.Permit permit = limiter.tryAcquire(key, now);
     if (!permit.allowed()) {
-      return;
+      return false;
     }
     if (permit.suppressedBefore() > 0) {
       note =
@@ -206,6 +229,7 @@ public final class KubernetesDecisionRecorder implements DecisionRecorder {
             .build();
     try {
       client.events().v1().events().inNamespace(regarding.getNamespace()).resource(event).create();
+      return true;
     } catch (KubernetesClientException e) {
       throw ApiErrors.map(e, forErrors, "create", "events (events.k8s.io)");
     }

@@ -81,7 +81,10 @@ public final class LeaderElection implements AutoCloseable {
     /** This instance became the leader: it may write from now on. */
     default void onStartLeading() {}
 
-    /** This instance is no longer the leader: stop writing and exit. */
+    /**
+     * This instance is no longer the leader (lost the Lease, or {@link #close()} released it): stop
+     * writing and exit.
+     */
     default void onStopLeading() {}
 
     /** Another instance (or this one) leads now; empty when the Lease was released. */

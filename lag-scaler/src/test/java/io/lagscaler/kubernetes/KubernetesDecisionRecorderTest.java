@@ -98,6 +98,27 @@ class KubernetesDecisionRecorderTest {
   }
 
   @Test
+  void anUnchangedRefusalIsRepeatedOnlyAfterTheRepeatWindow() throws Exception {
+    String hpa = "Not scaling: HorizontalPodAutoscaler shop/orders-hpa targets this Deployment";
+    recorder.recordRefusal(ORDERS, "CompetingAutoscaler", hpa);
+    for (int poll = 1; poll <= 39; poll++) {
+      clock.advance(Duration.ofSeconds(15));
+      recorder.recordRefusal(ORDERS, "CompetingAutoscaler", hpa);
+    }
+    assertThat(eventsAbout("orders")).as("ten minutes of polls, one Event").hasSize(1);
+
+    recorder.recordRefusal(ORDERS, "Paused", "Not scaling: lagscaler.io/paused is true");
+    assertThat(eventsAbout("orders")).as("a different refusal is news").hasSize(2);
+
+    clock.advance(Duration.ofSeconds(15));
+    recorder.recordRefusal(ORDERS, "CompetingAutoscaler", hpa);
+    assertThat(eventsAbout("orders")).as("the cause changed back").hasSize(3);
+    clock.advance(KubernetesDecisionRecorder.REFUSAL_REPEAT);
+    recorder.recordRefusal(ORDERS, "CompetingAutoscaler", hpa);
+    assertThat(eventsAbout("orders")).as("repeated after the window").hasSize(4);
+  }
+
+  @Test
   void eventsAreRateLimitedPerWorkloadAndTheNextOneCountsTheSuppressed() throws Exception {
     cluster.createDeployment(NS, "payments", 2);
     WorkloadRef payments = new WorkloadRef(NS, WorkloadKind.DEPLOYMENT, "payments");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.ScaleBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.lagscaler.act.ScaleState;
 import io.lagscaler.act.ScalerException;
@@ -268,6 +269,22 @@ class KubernetesScalerTest {
   }
 
   @Test
+  void anUnreachableApiServerIsAnApiError() {
+    MockCluster gone = new MockCluster();
+    KubernetesScaler unreachable = gone.clients("lag-scaler-0").scaler();
+    gone.server.destroy();
+
+    assertThatThrownBy(() -> unreachable.read(ORDERS))
+        .isInstanceOfSatisfying(
+            ScalerException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ScalerException.Kind.API_ERROR);
+              assertThat(e.getMessage()).contains("no response from the API server");
+            });
+    gone.client.close();
+  }
+
+  @Test
   void aForbiddenWriteNamesTheVerbAndResource() throws Exception {
     cluster.createDeployment(NS, "orders", 3);
     cluster
@@ -292,6 +309,38 @@ class KubernetesScalerTest {
               assertThat(e.getMessage())
                   .contains("patch deployments/scale (apps) in namespace shop");
             });
+  }
+
+  @Test
+  void aScaleObjectInTheAnswerToThePatchIsAccepted() throws Exception {
+    // The CRUD store answers with the whole Deployment; a real API server answers with a Scale.
+    cluster.createDeployment(NS, "orders", 3);
+    cluster
+        .server
+        .expect()
+        .patch()
+        .withPath(ORDERS_SCALE)
+        .andReturn(
+            200,
+            new ScaleBuilder()
+                .withNewMetadata()
+                .withName("orders")
+                .withNamespace(NS)
+                .withResourceVersion("99")
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(6)
+                .endSpec()
+                .withNewStatus()
+                .withReplicas(3)
+                .withSelector("app=orders")
+                .endStatus()
+                .build())
+        .once();
+
+    scaler.scale(ORDERS, 6);
+
+    assertThat(cluster.takeRequests()).contains("PATCH " + ORDERS_SCALE);
   }
 
   @Test
