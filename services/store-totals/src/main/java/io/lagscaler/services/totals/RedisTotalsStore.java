@@ -160,7 +160,7 @@ public final class RedisTotalsStore implements OrderStore {
     List<ScoredValue<String>> best = redis.zrevrangeWithScores(key.skusKey(), 0, top - 1L);
     return new StoreTotals(
         storeId,
-        date,
+        date.toString(),
         Long.parseLong(totals.getOrDefault("revenueCents", "0")),
         Long.parseLong(totals.getOrDefault("orders", "0")),
         Long.parseLong(totals.getOrDefault("units", "0")),

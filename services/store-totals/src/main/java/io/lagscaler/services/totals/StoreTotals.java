@@ -1,12 +1,11 @@
 package io.lagscaler.services.totals;
 
-import java.time.LocalDate;
 import java.util.List;
 
 /** A store's totals for one day, as the HTTP endpoint returns them. */
 public record StoreTotals(
     String storeId,
-    LocalDate date,
+    String date, // ISO date: records at the HTTP boundary hold plain JSON types
     long revenueCents,
     long orders,
     long units,
