@@ -120,10 +120,19 @@ public final class KafkaBrokerProcess implements KafkaCluster {
     command.add("--sun-misc-unsafe-memory-access=allow");
     command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(absoluteClassPath());
     command.add(mainClass);
     command.addAll(List.of(args));
     return new ProcessBuilder(command).directory(dir.toFile());
+  }
+
+  // The child runs in its own directory, so a relative entry (java -jar load-test/target/...)
+  // would not resolve there.
+  private static String absoluteClassPath() {
+    return java.util.Arrays.stream(
+            System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        .map(entry -> Path.of(entry).toAbsolutePath().toString())
+        .collect(Collectors.joining(java.io.File.pathSeparator));
   }
 
   private void awaitPort() throws InterruptedException {

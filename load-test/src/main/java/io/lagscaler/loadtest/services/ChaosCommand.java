@@ -73,6 +73,8 @@ public final class ChaosCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Before the first Kafka class logs: the broker and clients are chatty at INFO.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     Files.createDirectories(out);
     Path logs = out.resolve("logs");
     Map<String, Path> jars = new LinkedHashMap<>();

@@ -60,13 +60,19 @@ public final class ServiceProcess {
 
   public static ServiceProcess start(
       String name, Path jar, Map<String, String> env, Path logDir, String heap) {
+    return start(name, jar, env, logDir, List.of(heap));
+  }
+
+  /** Starts {@code java <jvmFlags> -jar jar} with {@code env} and a free HTTP_PORT. */
+  public static ServiceProcess start(
+      String name, Path jar, Map<String, String> env, Path logDir, List<String> jvmFlags) {
     try {
       int port = freePort();
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.add(heap);
+      command.addAll(jvmFlags);
       command.add("-XX:+UseSerialGC");
       command.add("--sun-misc-unsafe-memory-access=allow");
       command.add("--enable-native-access=ALL-UNNAMED");

@@ -62,11 +62,20 @@ public final class ThroughputCommand implements Callable<Integer> {
       description = "Where services/<name>/target/<name>.jar are.")
   Path servicesDir;
 
-  @Option(names = "--heap", defaultValue = "-Xmx512m", description = "The replica's heap flag.")
-  String heap;
+  @Option(
+      names = "--env",
+      description = "An extra environment variable for the replica, KEY=VALUE (repeatable).")
+  Map<String, String> extraEnv = new LinkedHashMap<>();
+
+  @Option(
+      names = "--jvm-flag",
+      description = "A JVM flag for the replica (repeatable); default -Xmx512m.")
+  List<String> jvmFlags = new ArrayList<>(List.of("-Xmx512m"));
 
   @Override
   public Integer call() throws Exception {
+    // Before the first Kafka class logs: the broker and clients are chatty at INFO.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     if (!service.equals("store-totals") && !service.equals("purchase-graph")) {
       throw new picocli.CommandLine.ParameterException(
           new picocli.CommandLine(this),
@@ -97,8 +106,10 @@ public final class ThroughputCommand implements Callable<Integer> {
       } else {
         env.put("NEO4J_URI", stack.boltUri());
       }
+      env.putAll(extraEnv);
       Path logs = Files.createTempDirectory("lagscaler-throughput-");
-      ServiceProcess replica = ServiceProcess.start(service, jar, env, logs, heap);
+      log("replica log in " + logs);
+      ServiceProcess replica = ServiceProcess.start(service, jar, env, logs, jvmFlags);
       double rate;
       try {
         rate = serviceRate(kafka, service + "-throughput", messages);

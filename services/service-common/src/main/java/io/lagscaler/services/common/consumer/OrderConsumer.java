@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -59,6 +60,8 @@ public final class OrderConsumer implements Runnable {
   private final ProcessingCost cost;
   private final CountDownLatch finished = new CountDownLatch(1);
   private final AtomicInteger paused = new AtomicInteger();
+  // Offsets of stored records, per partition, not yet known to be committed synchronously.
+  private final Map<TopicPartition, OffsetAndMetadata> storedOffsets = new HashMap<>();
 
   private final Counter stored;
   private final Counter deadLettered;
@@ -122,6 +125,7 @@ public final class OrderConsumer implements Runnable {
           handle(records);
         }
       }
+      commitStoredSync(List.copyOf(storedOffsets.keySet()));
       LOG.info("stopping: the last batch is committed; leaving the group");
     } catch (RuntimeException e) {
       LOG.error("consumer loop failed; exiting so the platform restarts the process", e);
@@ -240,18 +244,40 @@ public final class OrderConsumer implements Runnable {
       List<ConsumerRecord<byte[], byte[]>> list = records.records(partition);
       offsets.put(partition, new OffsetAndMetadata(list.getLast().offset() + 1));
     }
+    storedOffsets.putAll(offsets);
+    // Asynchronous: a synchronous commit per batch costs a broker round trip per poll, most of
+    // the loop's time. Only stored offsets are ever committed; an async commit that fails is
+    // superseded by the next one, and the synchronous commits on revocation and on close make
+    // the final positions durable. A commit lost in a crash only means a replay, which the
+    // idempotent store absorbs.
+    consumer.commitAsync(
+        offsets,
+        (committed, error) -> {
+          if (error != null) {
+            LOG.debug("async commit failed, a later commit supersedes it: {}", error.toString());
+          }
+        });
+  }
+
+  private void commitStoredSync(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition partition : partitions) {
+      OffsetAndMetadata offset = storedOffsets.remove(partition);
+      if (offset != null) {
+        offsets.put(partition, offset);
+      }
+    }
+    if (offsets.isEmpty()) {
+      return;
+    }
     try {
       consumer.commitSync(offsets);
-    } catch (RebalanceInProgressException
-        | org.apache.kafka.clients.consumer.CommitFailedException e) {
-      // The partitions moved while we stored: the new owner replays from the last commit, and
+    } catch (RebalanceInProgressException | CommitFailedException e) {
+      // The partitions already moved: the new owner replays from the last durable commit, and
       // the idempotent store counts those orders once.
-      LOG.info("commit skipped, partitions were reassigned: {}", e.getMessage());
+      LOG.info("final commit skipped, partitions were reassigned: {}", e.getMessage());
     } catch (KafkaException e) {
-      if (e.getCause() instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      throw e;
+      LOG.warn("final commit failed; the next owner will replay from the last commit", e);
     }
   }
 
@@ -278,8 +304,9 @@ public final class OrderConsumer implements Runnable {
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      // Nothing to flush: each batch is stored and committed before the next poll, and
-      // callbacks only run inside poll.
+      // Every polled batch is already stored (callbacks run only inside poll), so the handover
+      // needs only a durable commit of what was stored.
+      commitStoredSync(partitions);
       LOG.info("revoked {}", partitions);
     }
 
@@ -294,6 +321,7 @@ public final class OrderConsumer implements Runnable {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      partitions.forEach(storedOffsets::remove);
       LOG.warn("lost {} (session expired); their uncommitted records will be replayed", partitions);
     }
   }

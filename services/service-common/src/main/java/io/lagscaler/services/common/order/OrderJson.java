@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Reads and writes the order JSON, validating every field and naming each bad one by its JSON path
@@ -27,7 +26,6 @@ public final class OrderJson {
   public static final int MAX_QUANTITY = 10_000;
   public static final long MAX_UNIT_PRICE_CENTS = 100_000_000L;
 
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]+");
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private OrderJson() {}
@@ -90,11 +88,30 @@ public final class OrderJson {
       errors.add(new FieldError(field, "must be 1 to " + MAX_ID_LENGTH + " characters"));
       return null;
     }
-    if (!ID.matcher(text).matches()) {
+    if (!isId(text)) {
       errors.add(new FieldError(field, "may contain only letters, digits and . _ : -"));
       return null;
     }
     return text;
+  }
+
+  // [A-Za-z0-9._:-]+ by hand: a regex here was the largest CPU cost of a consumer's parse.
+  static boolean isId(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == ':'
+              || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Instant instant(
