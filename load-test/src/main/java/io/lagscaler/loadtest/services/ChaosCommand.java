@@ -119,6 +119,15 @@ public final class ChaosCommand implements Callable<Integer> {
       List<Order> orders = generator.next(messages, 3);
       Thread sender = Thread.ofPlatform().name("sender").start(() -> send(intake, orders));
 
+      // Kill only once both consumers are making progress, so every kill lands mid-stream.
+      long firstProgress = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      while (kafka.committedTotal("store-totals", "orders") == 0
+          || kafka.committedTotal("purchase-graph", "orders") == 0) {
+        if (System.nanoTime() > firstProgress) {
+          throw new IllegalStateException("the consumers made no progress within 5 minutes");
+        }
+        Thread.sleep(100);
+      }
       int done = 0;
       while (done < kills) {
         // Random moments while orders are sent and consumed.

@@ -108,7 +108,13 @@ public final class Verifier {
   private static long[] verifyNeo4j(Collection<Order> sent, String boltUri, List<String> examples) {
     long lost = 0;
     long duplicated = 0;
-    try (Driver driver = GraphDatabase.driver(boltUri, AuthTokens.none());
+    try (Driver driver =
+            GraphDatabase.driver(
+                boltUri,
+                AuthTokens.none(),
+                org.neo4j.driver.Config.builder()
+                    .withLogging(org.neo4j.driver.Logging.none())
+                    .build());
         Session session = driver.session()) {
       List<Order> all = new ArrayList<>(sent);
       for (int from = 0; from < all.size(); from += 10_000) {
