@@ -119,39 +119,37 @@ public final class ChaosCommand implements Callable<Integer> {
       List<Order> orders = generator.next(messages, 3);
       Thread sender = Thread.ofPlatform().name("sender").start(() -> send(intake, orders));
 
-      // Kill only once both consumers are making progress, so every kill lands mid-stream.
-      long firstProgress = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-      while (kafka.committedTotal("store-totals", "orders") == 0
-          || kafka.committedTotal("purchase-graph", "orders") == 0) {
-        if (System.nanoTime() > firstProgress) {
-          throw new IllegalStateException("the consumers made no progress within 5 minutes");
-        }
-        Thread.sleep(100);
+      // Each kill waits for its service's group to pass a random point of the stream, so kills
+      // land mid-stream for both consumers however fast each one is.
+      List<PlannedKill> plan = planKills(random);
+      long killDeadline = System.nanoTime() + timeout.toNanos();
+      List<Thread> killers = new ArrayList<>();
+      for (String service : CONSUMERS) {
+        List<PlannedKill> mine = plan.stream().filter(k -> k.service().equals(service)).toList();
+        Random own = new Random(random.nextLong());
+        killers.add(
+            Thread.ofPlatform()
+                .name("killer-" + service)
+                .start(
+                    () ->
+                        runKills(
+                            mine,
+                            own,
+                            killDeadline,
+                            kafka,
+                            consumers,
+                            jars,
+                            env,
+                            logs,
+                            started0,
+                            started)));
       }
-      int done = 0;
-      while (done < kills) {
-        // Random moments while orders are sent and consumed.
-        Thread.sleep(500 + random.nextInt(2_500));
-        int victim = random.nextInt(consumers.size());
-        ServiceProcess target = consumers.get(victim);
-        target.kill();
-        ServiceProcess replacement = startConsumer(serviceOf(target), jars, env, logs, started0);
-        consumers.set(victim, replacement);
-        done++;
-        long committed = kafka.committedTotal(serviceOf(target), "orders");
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("atSeconds", Duration.between(started, Instant.now()).toMillis() / 1000.0);
-        event.put("service", serviceOf(target));
-        event.put("pid", target.pid());
-        event.put("groupCommittedAtKill", committed);
-        killEvents.add(event);
-        log(
-            "SIGKILL "
-                + target.name()
-                + " (pid "
-                + target.pid()
-                + "), started "
-                + replacement.name());
+      for (Thread killer : killers) {
+        killer.join();
+      }
+      if (killEvents.size() != kills) {
+        throw new IllegalStateException(
+            "only " + killEvents.size() + " of " + kills + " kills happened; see the log above");
       }
       sender.join();
       log("all " + orders.size() + " orders accepted; waiting for both groups to catch up");
@@ -204,6 +202,86 @@ public final class ChaosCommand implements Callable<Integer> {
           result.lost() == 0 && result.duplicated() == 0 && result.mismatchedStoreDays() == 0;
       return clean ? 0 : 1;
     }
+  }
+
+  // One thread per service, so a fast service's kills are not held back behind a slow one's.
+  private void runKills(
+      List<PlannedKill> plan,
+      Random random,
+      long deadline,
+      KafkaTestClient kafka,
+      List<ServiceProcess> consumers,
+      Map<String, Path> jars,
+      Map<String, String> env,
+      Path logs,
+      AtomicInteger counter,
+      Instant started) {
+    try {
+      for (PlannedKill planned : plan) {
+        long threshold = (long) (planned.fraction() * messages);
+        while (kafka.committedTotal(planned.service(), "orders") < threshold) {
+          if (System.nanoTime() > deadline) {
+            log(planned.service() + " did not reach " + threshold + " committed orders in time");
+            return;
+          }
+          Thread.sleep(20);
+        }
+        ServiceProcess target;
+        ServiceProcess replacement;
+        long committed = kafka.committedTotal(planned.service(), "orders");
+        synchronized (consumers) {
+          List<Integer> candidates = new ArrayList<>();
+          for (int i = 0; i < consumers.size(); i++) {
+            if (serviceOf(consumers.get(i)).equals(planned.service())) {
+              candidates.add(i);
+            }
+          }
+          int victim = candidates.get(random.nextInt(candidates.size()));
+          target = consumers.get(victim);
+          target.kill();
+          replacement = startConsumer(planned.service(), jars, env, logs, counter);
+          consumers.set(victim, replacement);
+        }
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("atSeconds", Duration.between(started, Instant.now()).toMillis() / 1000.0);
+        event.put("service", planned.service());
+        event.put("pid", target.pid());
+        event.put("groupCommittedAtKill", committed);
+        synchronized (killEvents) {
+          killEvents.add(event);
+        }
+        log(
+            "SIGKILL "
+                + target.name()
+                + " (pid "
+                + target.pid()
+                + ") at "
+                + committed
+                + " committed; started "
+                + replacement.name());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A kill of one replica of {@code service} once its group has committed this much. */
+  private record PlannedKill(String service, double fraction) {}
+
+  // Kills alternate between the services; each service's points are spread over 5-95% of the
+  // stream and taken in order.
+  private List<PlannedKill> planKills(Random random) {
+    Map<String, List<Double>> points = new LinkedHashMap<>();
+    for (int i = 0; i < kills; i++) {
+      points
+          .computeIfAbsent(CONSUMERS.get(i % CONSUMERS.size()), k -> new ArrayList<>())
+          .add(0.05 + 0.9 * random.nextDouble());
+    }
+    List<PlannedKill> plan = new ArrayList<>();
+    points.forEach(
+        (service, fractions) ->
+            fractions.stream().sorted().forEach(f -> plan.add(new PlannedKill(service, f))));
+    return plan;
   }
 
   private ServiceProcess startConsumer(
