@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       PollBenchCommand.class,
       io.lagscaler.loadtest.sim.SimulateCommand.class,
       io.lagscaler.loadtest.sim.SimulateAllCommand.class,
+      io.lagscaler.loadtest.services.ChaosCommand.class,
+      io.lagscaler.loadtest.services.ThroughputCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LoadTestMain {

@@ -1,0 +1,229 @@
+package io.lagscaler.loadtest.services;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lagscaler.services.common.kafka.KafkaClients;
+import io.lagscaler.services.common.order.Order;
+import io.lagscaler.services.common.order.OrderJson;
+import io.lagscaler.services.testkit.KafkaTestClient;
+import io.lagscaler.services.testkit.Orders;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * One consumer replica's sustained rate against its real store, next to a bare KafkaConsumer
+ * reading the same records in the same run: the bare consumer is the ceiling the broker and the
+ * client allow, so the ratio is the cost of parsing, storing and committing.
+ */
+@Command(
+    name = "throughput",
+    mixinStandardHelpOptions = true,
+    description =
+        "Sustained msgs/s of one store-totals or purchase-graph replica vs a bare KafkaConsumer.")
+public final class ThroughputCommand implements Callable<Integer> {
+
+  @Option(names = "--service", required = true, description = "store-totals or purchase-graph")
+  String service;
+
+  @Option(names = "--messages", defaultValue = "200000", description = "Orders to pre-load.")
+  int messages;
+
+  @Option(names = "--items", defaultValue = "3", description = "Items per order.")
+  int items;
+
+  @Option(names = "--partitions", defaultValue = "12", description = "Partitions of the topic.")
+  int partitions;
+
+  @Option(names = "--json", description = "Print one JSON line only.")
+  boolean json;
+
+  @Option(
+      names = "--services-dir",
+      defaultValue = "services",
+      description = "Where services/<name>/target/<name>.jar are.")
+  Path servicesDir;
+
+  @Option(
+      names = "--env",
+      description = "An extra environment variable for the replica, KEY=VALUE (repeatable).")
+  Map<String, String> extraEnv = new LinkedHashMap<>();
+
+  @Option(
+      names = "--jvm-flag",
+      description = "A JVM flag for the replica (repeatable); default -Xmx512m.")
+  List<String> jvmFlags = new ArrayList<>(List.of("-Xmx512m"));
+
+  @Override
+  public Integer call() throws Exception {
+    // Before the first Kafka class logs: the broker and clients are chatty at INFO.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    if (!service.equals("store-totals") && !service.equals("purchase-graph")) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this),
+          "--service must be store-totals or purchase-graph, not " + service);
+    }
+    Path jar = ServiceProcess.jar(servicesDir, service);
+    boolean redis = service.equals("store-totals");
+    log("starting Kafka and " + (redis ? "Redis" : "Neo4j"));
+    try (LocalStack stack = LocalStack.start(redis, !redis);
+        KafkaTestClient kafka = new KafkaTestClient(stack.bootstrapServers())) {
+      kafka.createTopic("orders", partitions);
+      List<Order> orders =
+          new Orders(7, "tp", 100, 20_000, 1_000, Instant.parse("2026-11-22T00:00:00Z"))
+              .next(messages, items);
+      preload(stack.bootstrapServers(), orders);
+      log("loaded " + messages + " orders; bare consumer first");
+
+      double bare = bareConsumerRate(stack.bootstrapServers(), messages);
+      log(String.format("bare consumer: %.0f msgs/s", bare));
+
+      Map<String, String> env = new LinkedHashMap<>();
+      env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
+      env.put("ORDERS_PARTITIONS", Integer.toString(partitions));
+      env.put("CONSUMER_GROUP", service + "-throughput");
+      env.put("TRACING_SAMPLE_RATE", "0");
+      if (redis) {
+        env.put("REDIS_URI", stack.redisUri());
+      } else {
+        env.put("NEO4J_URI", stack.boltUri());
+      }
+      env.putAll(extraEnv);
+      Path logs = Files.createTempDirectory("lagscaler-throughput-");
+      log("replica log in " + logs);
+      ServiceProcess replica = ServiceProcess.start(service, jar, env, logs, jvmFlags);
+      double rate;
+      try {
+        rate = serviceRate(kafka, service + "-throughput", messages);
+      } finally {
+        replica.stop(Duration.ofSeconds(15));
+      }
+      log(String.format("%s: %.0f msgs/s", service, rate));
+
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("service", service);
+      result.put("messages", messages);
+      result.put("itemsPerOrder", items);
+      result.put("partitions", partitions);
+      result.put("messagesPerSecond", Math.round(rate));
+      result.put("bareConsumerMessagesPerSecond", Math.round(bare));
+      result.put("ratio", Math.round(rate / bare * 1000) / 1000.0);
+      String line = new ObjectMapper().writeValueAsString(result);
+      if (json) {
+        System.out.println(line);
+      } else {
+        System.out.println(
+            service
+                + ": "
+                + Math.round(rate)
+                + " msgs/s; bare consumer "
+                + Math.round(bare)
+                + " msgs/s; ratio "
+                + result.get("ratio"));
+      }
+      return 0;
+    }
+  }
+
+  private static void preload(String bootstrapServers, List<Order> orders) throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(KafkaClients.producer(bootstrapServers, "preload"))) {
+      List<Future<RecordMetadata>> futures = new ArrayList<>(orders.size());
+      for (Order order : orders) {
+        futures.add(
+            producer.send(
+                new ProducerRecord<>(
+                    "orders",
+                    order.storeId().getBytes(StandardCharsets.UTF_8),
+                    OrderJson.toBytes(order))));
+      }
+      for (Future<RecordMetadata> f : futures) {
+        f.get();
+      }
+    }
+  }
+
+  /** Messages per second from the first record to the last, polling only. */
+  private static double bareConsumerRate(String bootstrapServers, int messages) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "bare-" + UUID.randomUUID());
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+      consumer.subscribe(List.of("orders"));
+      long seen = 0;
+      long first = 0;
+      long firstCount = 0;
+      long last = 0;
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      while (seen < messages && System.nanoTime() < deadline) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        if (records.isEmpty()) {
+          continue;
+        }
+        if (first == 0) {
+          // Timing starts after the first batch, like the replica's (after its first commit).
+          first = System.nanoTime();
+          firstCount = records.count();
+        }
+        seen += records.count();
+        last = System.nanoTime();
+      }
+      if (seen < messages) {
+        throw new IllegalStateException("the bare consumer read only " + seen + " records");
+      }
+      return (seen - firstCount) / ((last - first) / 1e9);
+    }
+  }
+
+  /**
+   * Committed records per second of the replica's group, from its first commit to its last: the
+   * rate of work done and made durable, excluding JVM start and group join.
+   */
+  private static double serviceRate(KafkaTestClient kafka, String group, int messages)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+    long firstAt = 0;
+    long firstCommitted = 0;
+    while (System.nanoTime() < deadline) {
+      long committed = kafka.committedTotal(group, "orders");
+      long now = System.nanoTime();
+      if (firstAt == 0 && committed > 0) {
+        firstAt = now;
+        firstCommitted = committed;
+      }
+      if (committed >= messages) {
+        return (committed - firstCommitted) / ((now - firstAt) / 1e9);
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException(
+        "the " + group + " group committed only " + kafka.committedTotal(group, "orders"));
+  }
+
+  private static void log(String message) {
+    System.err.println("[throughput] " + message);
+  }
+}
