@@ -17,10 +17,18 @@ final class ApiErrors {
    */
   static ScalerException map(
       KubernetesClientException e, WorkloadRef workload, String verb, String resource) {
-    String attempt = verb + " " + resource + " in namespace " + workload.namespace();
+    return map(e, workload.toString(), workload.namespace(), verb, resource);
+  }
+
+  /**
+   * @param subject the object the call was about, for people ({@code ConfigMap ns/name})
+   */
+  static ScalerException map(
+      KubernetesClientException e, String subject, String namespace, String verb, String resource) {
+    String attempt = verb + " " + resource + " in namespace " + namespace;
     return switch (e.getCode()) {
       case HttpURLConnection.HTTP_NOT_FOUND ->
-          new ScalerException(ScalerException.Kind.NOT_FOUND, workload + " not found", e);
+          new ScalerException(ScalerException.Kind.NOT_FOUND, subject + " not found", e);
       case HttpURLConnection.HTTP_FORBIDDEN ->
           new ScalerException(
               ScalerException.Kind.FORBIDDEN,
@@ -28,14 +36,14 @@ final class ApiErrors {
               e);
       case HttpURLConnection.HTTP_CONFLICT ->
           new ScalerException(
-              ScalerException.Kind.CONFLICT, "conflict: " + attempt + " for " + workload, e);
+              ScalerException.Kind.CONFLICT, "conflict: " + attempt + " for " + subject, e);
       // Code 0 or -1: no HTTP response at all (connection refused, timeout, TLS).
       default ->
           new ScalerException(
               ScalerException.Kind.API_ERROR,
               attempt
                   + " for "
-                  + workload
+                  + subject
                   + " failed: "
                   + (e.getCode() <= 0
                       ? "no response from the API server: "

@@ -16,7 +16,6 @@ import io.lagscaler.act.DecisionRecorder;
 import io.lagscaler.act.ScaleChange;
 import io.lagscaler.act.ScaleState;
 import io.lagscaler.act.ScalerException;
-import io.lagscaler.act.WorkloadKind;
 import io.lagscaler.act.WorkloadRef;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -95,7 +94,7 @@ public final class KubernetesDecisionRecorder implements DecisionRecorder {
   public void recordChange(WorkloadRef workload, ScaleChange change, boolean dryRun)
       throws ScalerException {
     String note = dryRun ? "Dry run, not applied: " + change.explanation() : change.explanation();
-    writeEvent(workload, regarding(workload), "Normal", ACTION_SCALE, change.reason(), note);
+    writeEvent(regarding(workload), "Normal", ACTION_SCALE, change.reason(), note);
   }
 
   @Override
@@ -114,7 +113,7 @@ public final class KubernetesDecisionRecorder implements DecisionRecorder {
         && !now.isBefore(previous.at())) {
       return;
     }
-    if (writeEvent(workload, regarding(workload), "Warning", ACTION_REFUSE, reason, message)) {
+    if (writeEvent(regarding(workload), "Warning", ACTION_REFUSE, reason, message)) {
       lastRefusal.put(workload, refusal);
     }
   }
@@ -177,10 +176,7 @@ public final class KubernetesDecisionRecorder implements DecisionRecorder {
             .withName(configMapName)
             .withUid(uidOf(client.configMaps().inNamespace(namespace).withName(configMapName)))
             .build();
-    // Only the error handling needs a WorkloadRef; a ConfigMap is not scaled.
-    WorkloadRef forErrors = new WorkloadRef(namespace, WorkloadKind.DEPLOYMENT, configMapName);
     writeEvent(
-        forErrors,
         configMap,
         "Warning",
         ACTION_RELOAD,
@@ -190,12 +186,7 @@ public final class KubernetesDecisionRecorder implements DecisionRecorder {
 
   /** Writes the Event unless the rate limit holds it back; true when written. */
   private boolean writeEvent(
-      WorkloadRef forErrors,
-      ObjectReference regarding,
-      String type,
-      String action,
-      String reason,
-      String note)
+      ObjectReference regarding, String type, String action, String reason, String note)
       throws ScalerException {
     Instant now = clock.instant();
     String key = regarding.getKind() + "/" + regarding.getNamespace() + "/" + regarding.getName();
@@ -231,7 +222,12 @@ public final class KubernetesDecisionRecorder implements DecisionRecorder {
       client.events().v1().events().inNamespace(regarding.getNamespace()).resource(event).create();
       return true;
     } catch (KubernetesClientException e) {
-      throw ApiErrors.map(e, forErrors, "create", "events (events.k8s.io)");
+      throw ApiErrors.map(
+          e,
+          regarding.getKind() + " " + regarding.getNamespace() + "/" + regarding.getName(),
+          regarding.getNamespace(),
+          "create",
+          "events (events.k8s.io)");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.lagscaler.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.lagscaler.act.ScaleChange;
 import io.lagscaler.act.ScaleState;
+import io.lagscaler.act.ScalerException;
 import io.lagscaler.act.WorkloadKind;
 import io.lagscaler.act.WorkloadRef;
 import java.time.Duration;
@@ -202,6 +204,29 @@ class KubernetesDecisionRecorderTest {
     assertThat(event.getRegarding().getName()).isEqualTo("lag-scaler-config");
     assertThat(event.getRegarding().getUid()).isNotBlank();
     assertThat(event.getNote()).contains("targets[2].maxReplicas: 0 is below minReplicas 1");
+  }
+
+  @Test
+  void aForbiddenEventNamesTheMissingVerb() {
+    cluster
+        .server
+        .expect()
+        .post()
+        .withPath("/apis/events.k8s.io/v1/namespaces/shop/events")
+        .andReturn(403, "{}")
+        .always();
+
+    assertThatThrownBy(
+            () ->
+                recorder.recordChange(
+                    ORDERS, new ScaleChange(T0, 3, 6, "LagAboveTarget", EXPLANATION), false))
+        .isInstanceOfSatisfying(
+            ScalerException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ScalerException.Kind.FORBIDDEN);
+              assertThat(e.getMessage())
+                  .contains("create events (events.k8s.io) in namespace shop");
+            });
   }
 
   @Test
