@@ -126,7 +126,9 @@ public final class Controller implements AutoCloseable {
 
   /** Whether a config has been applied and Kafka has answered at least once. */
   public boolean ready() {
-    return config != null && lastSuccessfulPoll != null;
+    // From the published snapshot, so /readyz and /status never disagree.
+    ControllerStatus s = status;
+    return s.configLoadedAt().isPresent() && s.lastSuccessfulPoll().isPresent();
   }
 
   /** The current config's poll interval (or the default before one applies). */

@@ -51,63 +51,8 @@ class RunCommandProcessTest {
   @Test
   void leadsServesAndOnSigtermReleasesTheLeaseWithoutLeakingSecrets(KafkaCluster kafka)
       throws Exception {
-    Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(
-        kubeconfig,
-        """
-        apiVersion: v1
-        kind: Config
-        clusters: [{name: mock, cluster: {server: "%s"}}]
-        contexts: [{name: mock, context: {cluster: mock, user: test, namespace: lag-system}}]
-        current-context: mock
-        users: [{name: test, user: {token: test-token}}]
-        """
-            .formatted(cluster.client.getMasterUrl().toString()));
-    Path config = dir.resolve("config.yaml");
-    Files.writeString(
-        config,
-        """
-        kafka:
-          bootstrapServers: %s
-          secretProperties:
-            ssl.key.password: {env: TEST_KEY_PASSWORD}
-        pollInterval: 1s
-        targets:
-          - {name: orders, namespace: shop, workload: orders, consumerGroup: nobody-home}
-        """
-            .formatted(kafka.bootstrapServers()));
     Path log = dir.resolve("run.log");
-    int port;
-    try (var socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // INFO for Kafka too: its clients print their whole config, which must not show the secret.
-    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("io.lagscaler.cli.Main");
-    command.addAll(
-        List.of(
-            "run",
-            "--config",
-            config.toString(),
-            "--kubeconfig",
-            kubeconfig.toString(),
-            "--port",
-            Integer.toString(port),
-            "--bind",
-            "127.0.0.1",
-            "--lease-namespace",
-            "lag-system",
-            "--lease-duration",
-            "3s"));
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("TEST_KEY_PASSWORD", SECRET);
-    builder.environment().put("HOSTNAME", "lag-scaler-child");
-    process = builder.start();
+    int port = startChild(kafka, log);
 
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -148,6 +93,105 @@ class RunCommandProcessTest {
     String output = read(log);
     assertThat(output).contains("shutting down", "stopped", "ssl.key.password");
     assertThat(output).as("secrets never reach a log").doesNotContain(SECRET);
+  }
+
+  /** Starts {@code run} in a child JVM against the mock API server; returns its HTTP port. */
+  private int startChild(KafkaCluster kafka, Path log) throws Exception {
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Files.writeString(
+        kubeconfig,
+        """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: mock, cluster: {server: "%s"}}]
+        contexts: [{name: mock, context: {cluster: mock, user: test, namespace: lag-system}}]
+        current-context: mock
+        users: [{name: test, user: {token: test-token}}]
+        """
+            .formatted(cluster.client.getMasterUrl().toString()));
+    Path config = dir.resolve("config.yaml");
+    Files.writeString(
+        config,
+        """
+        kafka:
+          bootstrapServers: %s
+          secretProperties:
+            ssl.key.password: {env: TEST_KEY_PASSWORD}
+        pollInterval: 1s
+        targets:
+          - {name: orders, namespace: shop, workload: orders, consumerGroup: nobody-home}
+        """
+            .formatted(kafka.bootstrapServers()));
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // INFO for Kafka too: its clients print their whole config, which must not show the secret.
+    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("io.lagscaler.cli.Main");
+    command.addAll(
+        List.of(
+            "run",
+            "--config",
+            config.toString(),
+            "--kubeconfig",
+            kubeconfig.toString(),
+            "--port",
+            Integer.toString(port),
+            "--bind",
+            "127.0.0.1",
+            "--lease-namespace",
+            "lag-system",
+            "--lease-duration",
+            "3s"));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("TEST_KEY_PASSWORD", SECRET);
+    builder.environment().put("HOSTNAME", "lag-scaler-child");
+    process = builder.start();
+    return port;
+  }
+
+  private String awaitHolder(Path log) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      assertThat(process.isAlive()).as(() -> read(log)).isTrue();
+      Lease lease = cluster.client.leases().inNamespace("lag-system").withName("lag-scaler").get();
+      if (lease != null && lease.getSpec().getHolderIdentity() != null) {
+        return lease.getSpec().getHolderIdentity();
+      }
+      Thread.sleep(200);
+    }
+    return null;
+  }
+
+  @Test
+  void exitsAsSoonAsAnotherInstanceHoldsTheLease(KafkaCluster kafka) throws Exception {
+    Path log = dir.resolve("run.log");
+    startChild(kafka, log);
+    assertThat(awaitHolder(log)).isEqualTo("lag-scaler-child");
+
+    // Another instance takes over (as after a network partition): this one must stop writing.
+    cluster
+        .client
+        .leases()
+        .inNamespace("lag-system")
+        .withName("lag-scaler")
+        .edit(
+            l -> {
+              l.getSpec().setHolderIdentity("lag-scaler-other");
+              l.getSpec().setLeaseDurationSeconds(60);
+              l.getSpec().setRenewTime(java.time.ZonedDateTime.now());
+              return l;
+            });
+
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(() -> read(log)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(1);
+    assertThat(read(log)).contains("lost leadership: exiting");
   }
 
   private static String read(Path log) {
