@@ -176,18 +176,29 @@ class RunCommandProcessTest {
     assertThat(awaitHolder(log)).isEqualTo("lag-scaler-child");
 
     // Another instance takes over (as after a network partition): this one must stop writing.
-    cluster
-        .client
-        .leases()
-        .inNamespace("lag-system")
-        .withName("lag-scaler")
-        .edit(
-            l -> {
-              l.getSpec().setHolderIdentity("lag-scaler-other");
-              l.getSpec().setLeaseDurationSeconds(60);
-              l.getSpec().setRenewTime(java.time.ZonedDateTime.now());
-              return l;
-            });
+    // The child renews every few hundred ms, so a takeover may lose a 409 race: retry it, as a
+    // real competing instance would.
+    for (int attempt = 0; ; attempt++) {
+      try {
+        cluster
+            .client
+            .leases()
+            .inNamespace("lag-system")
+            .withName("lag-scaler")
+            .edit(
+                l -> {
+                  l.getSpec().setHolderIdentity("lag-scaler-other");
+                  l.getSpec().setLeaseDurationSeconds(60);
+                  l.getSpec().setRenewTime(java.time.ZonedDateTime.now());
+                  return l;
+                });
+        break;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt > 50) {
+          throw e;
+        }
+      }
+    }
 
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(() -> read(log)).isTrue();
     assertThat(process.exitValue()).isEqualTo(1);
