@@ -17,6 +17,13 @@ public enum Reason {
   WITHIN_TOLERANCE,
   /** The group catches up fast enough to meet its time-lag target: no extra replicas. */
   CATCHING_UP,
+  /**
+   * The per-replica rate is not measured yet and the group keeps up: no extra replicas on the
+   * prior's word alone.
+   */
+  KEEPING_UP,
+  /** A smaller count would serve, but its rebalance would push the time lag near the target. */
+  REBALANCE_COST,
   /** Lag with no commits while members exist: more consumers will not unblock it. */
   STALLED,
   /** Raised to the minimum replicas. */

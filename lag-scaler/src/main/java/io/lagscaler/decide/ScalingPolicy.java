@@ -30,6 +30,7 @@ import java.util.OptionalInt;
  * @param settleTime hold this long after each change (the rebalance and the rates settle)
  * @param maxScaleEventsPerHour the budget of changes (each one is a rebalance)
  * @param stepAhead RATE mode: when arrival keeps rising, size for the arrival this far ahead
+ * @param expectedRebalance RATE mode: the pause each change costs the group, until measured
  * @param fallbackReplicas the count after {@code failuresBeforeFallback} failed polls; empty holds
  * @param failuresBeforeFallback consecutive failed polls before the fallback applies
  */
@@ -53,6 +54,7 @@ public record ScalingPolicy(
     Duration settleTime,
     int maxScaleEventsPerHour,
     Duration stepAhead,
+    Duration expectedRebalance,
     OptionalInt fallbackReplicas,
     int failuresBeforeFallback) {
 
@@ -140,6 +142,7 @@ public record ScalingPolicy(
           Duration.ofSeconds(30),
           12,
           Duration.ofSeconds(60),
+          Duration.ofSeconds(10),
           OptionalInt.empty(),
           3);
 
@@ -197,6 +200,9 @@ public record ScalingPolicy(
     if (stepAhead == null || stepAhead.isNegative()) {
       errors.add("stepAhead must be >= 0, was " + stepAhead);
     }
+    if (expectedRebalance == null || expectedRebalance.isNegative()) {
+      errors.add("expectedRebalance must be >= 0, was " + expectedRebalance);
+    }
     if (fallbackReplicas == null) {
       errors.add("fallbackReplicas must be set (empty to hold)");
     } else if (fallbackReplicas.isPresent()
@@ -250,6 +256,7 @@ public record ScalingPolicy(
     private Duration settleTime;
     private int maxScaleEventsPerHour;
     private Duration stepAhead;
+    private Duration expectedRebalance;
     private OptionalInt fallbackReplicas;
     private int failuresBeforeFallback;
 
@@ -273,6 +280,7 @@ public record ScalingPolicy(
       settleTime = p.settleTime;
       maxScaleEventsPerHour = p.maxScaleEventsPerHour;
       stepAhead = p.stepAhead;
+      expectedRebalance = p.expectedRebalance;
       fallbackReplicas = p.fallbackReplicas;
       failuresBeforeFallback = p.failuresBeforeFallback;
     }
@@ -372,6 +380,11 @@ public record ScalingPolicy(
       return this;
     }
 
+    public Builder expectedRebalance(Duration v) {
+      expectedRebalance = v;
+      return this;
+    }
+
     public Builder fallbackReplicas(OptionalInt v) {
       fallbackReplicas = v;
       return this;
@@ -403,6 +416,7 @@ public record ScalingPolicy(
           settleTime,
           maxScaleEventsPerHour,
           stepAhead,
+          expectedRebalance,
           fallbackReplicas,
           failuresBeforeFallback);
     }

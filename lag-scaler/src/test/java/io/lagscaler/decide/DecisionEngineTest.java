@@ -50,6 +50,7 @@ class DecisionEngineTest {
         .tolerance(0)
         .settleTime(Duration.ZERO)
         .stepAhead(Duration.ZERO)
+        .expectedRebalance(Duration.ZERO)
         .maxScaleEventsPerHour(100)
         .scaleUp(new ScalingRules(Duration.ZERO, Select.MAX, List.of()))
         .scaleDown(new ScalingRules(Duration.ZERO, Select.MAX, List.of()));
@@ -80,25 +81,54 @@ class DecisionEngineTest {
                 24,
                 2,
                 List.of(
-                    expect(at(0, 1000, 0).timeLag(40), 2, Reason.WARMING_UP),
+                    expect(at(0, 300, 0).timeLag(10), 2, Reason.WARMING_UP),
                     // 24 x 1000 msgs in 10 s = 2,400 msg/s; 2 busy replicas committed 480 msg/s.
-                    // (2,400 + 43,200 / 30) / (240 x 0.9) = 17.8
+                    // The backlog drains in the 18 s left of the target:
+                    // (2,400 + 26,400 / 18) / (240 x 0.9) = 17.9
                     expect(
-                        at(10, 2000, 200).timeLag(41),
+                        at(10, 1300, 200).timeLag(12),
                         18,
                         Reason.SCALE_UP,
-                        "Scaled up from 2 to 18 (SCALE_UP): lag 43,200, time lag 41 s > target 30"
+                        "Scaled up from 2 to 18 (SCALE_UP): lag 26,400, time lag 12 s <= target 30"
                             + " s, arrival 2,400 msg/s, per-replica 240 msg/s")))),
         argumentSet(
-            "rate: the prior per-replica rate serves until the group is measured",
+            "rate: a time lag over target drains within a quarter of it",
+            new Case(
+                plain().maxReplicas(40).build(),
+                48,
+                2,
+                List.of(
+                    expect(at(0, 300, 0).timeLag(40), 2, Reason.WARMING_UP),
+                    // 4,800 msg/s, 480 per replica: (4,800 + 52,800 / 7.5) / 432 = 27.4
+                    expect(at(10, 1300, 200).timeLag(41), 28, Reason.SCALE_UP)))),
+        argumentSet(
+            "rate: the prior alone adds no replicas to a group that keeps up",
             new Case(
                 plain().build(),
                 24,
                 1,
                 List.of(
                     expect(at(0, 0, 0), 1, Reason.WARMING_UP),
-                    // 96 msg/s, kept up with: nothing saturated, so the prior 100 x 0.9 sizes it.
-                    expect(at(10, 40, 40), 2, Reason.SCALE_UP, "per-replica 100 msg/s (prior)")))),
+                    // 96 msg/s, kept up with: the prior 100 x 0.9 asks for 2, the group says no.
+                    expect(
+                        at(10, 40, 40),
+                        1,
+                        Reason.KEEPING_UP,
+                        "the prior asks for 2, but the group keeps up (time lag 0 s)")))),
+        argumentSet(
+            "rate: the prior sizes a group that cannot be measured yet (a pod not ready)",
+            new Case(
+                plain().build(),
+                24,
+                2,
+                List.of(
+                    expect(at(0, 0, 0).ready(1), 2, Reason.WARMING_UP),
+                    // 240 msg/s, 1,440 behind: (240 + 1,440 / 29) / (100 x 0.9) = 3.2
+                    expect(
+                        at(10, 100, 40).ready(1),
+                        4,
+                        Reason.SCALE_UP,
+                        "per-replica 100 msg/s (prior)")))),
         argumentSet(
             "rate: scales down when the measured rate serves arrival and backlog with room",
             new Case(
@@ -195,7 +225,22 @@ class DecisionEngineTest {
                         at(10, 2100, 975),
                         4,
                         Reason.CATCHING_UP,
-                        "draining 960 msg/s net, lag gone in 28 s <= target 30 s")))),
+                        "draining 960 msg/s net, lag gone in 28 s <= 29 s left of target 30 s")))),
+        argumentSet(
+            "trend: a falling time lag well within target needs no extra replicas",
+            new Case(
+                plain().build(),
+                24,
+                3,
+                List.of(
+                    expect(at(0, 1000, 500), 3, Reason.WARMING_UP),
+                    // The tracker says STALLED, but commits moved since the last poll: it is
+                    // stale. Net 240 msg/s drains 9,600 in 40 s, the time lag (1 s) falls.
+                    expect(
+                        at(10, 1100, 700).status(PartitionStatus.STALLED),
+                        3,
+                        Reason.CATCHING_UP,
+                        "lag gone in 40 s")))),
         argumentSet(
             "trend: a group draining too slowly for the target scales up",
             new Case(
@@ -203,9 +248,10 @@ class DecisionEngineTest {
                 24,
                 4,
                 List.of(
-                    expect(at(0, 2000, 475), 4, Reason.WARMING_UP),
-                    // 720 msg/s against 240: 31,800 would take 66 s. (240 + 1,060) / 162 = 8.02
-                    expect(at(10, 2100, 775), 9, Reason.SCALE_UP)))),
+                    expect(at(0, 2000, 1600), 4, Reason.WARMING_UP),
+                    // 720 msg/s against 240: 4,800 would take 10 s of the 7.5 s left, and the
+                    // time lag is past 3/4 of the target. (240 + 4,800 / 7.5) / 162 = 5.4
+                    expect(at(10, 2100, 1900).timeLag(25), 6, Reason.SCALE_UP)))),
         argumentSet(
             "stall: lag without commits gets no extra replicas, and says why",
             new Case(
@@ -331,6 +377,44 @@ class DecisionEngineTest {
                         "2 changes in the last hour >= budget 2"),
                     expect(at(3601, 800, 300), 12, Reason.SCALE_UP)))),
         argumentSet(
+            "rebalance: the budget never stops a scale-up the target needs now",
+            new Case(
+                lagMode().maxScaleEventsPerHour(2).build(),
+                24,
+                1,
+                List.of(
+                    expect(at(0, 200, 0), 5, Reason.SCALE_UP),
+                    expect(at(100, 433, 100), 8, Reason.SCALE_UP),
+                    expect(at(200, 700, 200).timeLag(45), 12, Reason.SCALE_UP)))),
+        argumentSet(
+            "rebalance: no shrink whose pause would push the time lag near the target",
+            new Case(
+                plain().expectedRebalance(Duration.ofSeconds(20)).build(),
+                24,
+                10,
+                List.of(
+                    expect(at(0, 1000, 0), 10, Reason.WARMING_UP),
+                    expect(
+                        at(10, 1100, 1000).timeLag(5),
+                        10,
+                        Reason.REBALANCE_COST,
+                        "2 would do, but time lag 5 s + a 20 s rebalance > 3/4 of the target"),
+                    expect(at(20, 1200, 1200), 2, Reason.SCALE_DOWN)))),
+        argumentSet(
+            "rebalance: a scale-up also drains what arrives during its own rebalance",
+            new Case(
+                plain().expectedRebalance(Duration.ofSeconds(10)).build(),
+                20,
+                4,
+                List.of(
+                    expect(at(0, 100, 0), 4, Reason.WARMING_UP),
+                    // (2,000 + (2,000 + 2,000 x 10) / 29) / 450 = 6.1
+                    expect(
+                        at(10, 1100, 1000),
+                        7,
+                        Reason.SCALE_UP,
+                        "incl. 20,000 msgs arriving in a 10 s rebalance")))),
+        argumentSet(
             "rebalance: one larger step when arrival keeps rising",
             new Case(
                 plain().stepAhead(Duration.ofSeconds(60)).build(),
@@ -355,7 +439,14 @@ class DecisionEngineTest {
                 List.of(
                     expect(at(0, 100, 0), 4, Reason.WARMING_UP),
                     expect(at(10, 1100, 1000), 5, Reason.SCALE_UP),
-                    expect(at(20, 2500, 2250), 6, Reason.SCALE_UP)))),
+                    // Members went 4 -> 5 with no poll seeing the rebalance: it fit in the 10 s
+                    // between polls, taken as 5 s and averaged with the expected 0 s.
+                    // (2,400 + (5,000 + 2,400 x 2.5) / 29) / 450 = 6.2
+                    expect(
+                        at(20, 2500, 2250),
+                        7,
+                        Reason.SCALE_UP,
+                        "incl. 6,000 msgs arriving in a 3 s rebalance")))),
         argumentSet(
             "rate limits: scale-up policies per period, select max",
             new Case(
