@@ -525,7 +525,7 @@ public final class DecisionEngine {
         // Catching up fast enough: the backlog is gone within the headroom, or the time lag is
         // falling and well within the target (the backlog a rebalance leaves behind).
         boolean falling = net > 0 && timeLag.isPresent() && timeLag.getAsDouble() <= target * CALM;
-        if (net > 0 && (lag / net <= drain || falling)) {
+        if (net > 0 && lag / net <= drain) {
           step.set(
               current,
               Reason.CATCHING_UP,
@@ -535,6 +535,18 @@ public final class DecisionEngine {
                   num(net),
                   lag / net,
                   drain,
+                  target));
+        } else if (falling) {
+          step.set(
+              current,
+              Reason.CATCHING_UP,
+              String.format(
+                  Locale.ROOT,
+                  "draining %s msg/s net (lag gone in %.0f s), time lag %.0f s falling and"
+                      + " within 3/4 of target %.0f s",
+                  num(net),
+                  lag / net,
+                  timeLag.getAsDouble(),
                   target));
         }
       }

@@ -240,7 +240,7 @@ class DecisionEngineTest {
                         at(10, 1100, 700).status(PartitionStatus.STALLED),
                         3,
                         Reason.CATCHING_UP,
-                        "lag gone in 40 s")))),
+                        "(lag gone in 40 s), time lag 1 s falling and within 3/4 of target 30 s")))),
         argumentSet(
             "trend: a group draining too slowly for the target scales up",
             new Case(
