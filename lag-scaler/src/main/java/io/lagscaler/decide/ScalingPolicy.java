@@ -111,9 +111,10 @@ public record ScalingPolicy(
   }
 
   /**
-   * The defaults. Scale up in one step to what the rate model asks (10x per minute allowed, no
-   * stabilization: the model already smooths); scale down after 120 s of lower recommendations, in
-   * one step; 30 s of settling after a change; at most 12 changes an hour.
+   * The defaults. Scale up in one step to what the rate model asks (10x or 20 pods per minute,
+   * whichever is more; no stabilization: the model already smooths); scale down after 120 s of
+   * lower recommendations, in one step; 30 s of settling after a change; at most 12 changes an
+   * hour.
    */
   public static final ScalingPolicy DEFAULTS =
       new ScalingPolicy(
@@ -134,7 +135,9 @@ public record ScalingPolicy(
           new ScalingRules(
               Duration.ZERO,
               Select.MAX,
-              List.of(new RatePolicy(PolicyType.PERCENT, 1000, Duration.ofSeconds(60)))),
+              List.of(
+                  new RatePolicy(PolicyType.PERCENT, 1000, Duration.ofSeconds(60)),
+                  new RatePolicy(PolicyType.PODS, 20, Duration.ofSeconds(60)))),
           new ScalingRules(
               Duration.ofSeconds(120),
               Select.MAX,
