@@ -70,6 +70,18 @@ public final class DecisionEngine {
     return switch (signals) {
       case GroupSignals.Unavailable u ->
           unknown(now, currentReplicas, policy, pruned, "poll failed: " + u.error());
+      case GroupSignals.Observed o
+          when Duration.between(o.at(), now).compareTo(policy.maxSignalAge()) > 0 ->
+          unknown(
+              now,
+              currentReplicas,
+              policy,
+              pruned,
+              "signals are "
+                  + Duration.between(o.at(), now).toSeconds()
+                  + " s old > "
+                  + policy.maxSignalAge().toSeconds()
+                  + " s");
       case GroupSignals.Observed o when o.partitions().isEmpty() ->
           unknown(now, currentReplicas, policy, pruned, "the group's topics have no partitions");
       case GroupSignals.Observed o when o.unknownLagPartitions() > 0 ->

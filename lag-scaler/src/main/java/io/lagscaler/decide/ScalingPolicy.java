@@ -31,6 +31,7 @@ import java.util.OptionalInt;
  * @param maxScaleEventsPerHour the budget of changes (each one is a rebalance)
  * @param stepAhead RATE mode: when arrival keeps rising, size for the arrival this far ahead
  * @param expectedRebalance RATE mode: the pause each change costs the group, until measured
+ * @param maxSignalAge signals older than this at decision time count as unknown data
  * @param fallbackReplicas the count after {@code failuresBeforeFallback} failed polls; empty holds
  * @param failuresBeforeFallback consecutive failed polls before the fallback applies
  */
@@ -55,6 +56,7 @@ public record ScalingPolicy(
     int maxScaleEventsPerHour,
     Duration stepAhead,
     Duration expectedRebalance,
+    Duration maxSignalAge,
     OptionalInt fallbackReplicas,
     int failuresBeforeFallback) {
 
@@ -146,6 +148,7 @@ public record ScalingPolicy(
           12,
           Duration.ofSeconds(60),
           Duration.ofSeconds(10),
+          Duration.ofSeconds(60),
           OptionalInt.empty(),
           3);
 
@@ -206,6 +209,9 @@ public record ScalingPolicy(
     if (expectedRebalance == null || expectedRebalance.isNegative()) {
       errors.add("expectedRebalance must be >= 0, was " + expectedRebalance);
     }
+    if (maxSignalAge == null || maxSignalAge.isNegative() || maxSignalAge.isZero()) {
+      errors.add("maxSignalAge must be > 0, was " + maxSignalAge);
+    }
     if (fallbackReplicas == null) {
       errors.add("fallbackReplicas must be set (empty to hold)");
     } else if (fallbackReplicas.isPresent()
@@ -260,6 +266,7 @@ public record ScalingPolicy(
     private int maxScaleEventsPerHour;
     private Duration stepAhead;
     private Duration expectedRebalance;
+    private Duration maxSignalAge;
     private OptionalInt fallbackReplicas;
     private int failuresBeforeFallback;
 
@@ -284,6 +291,7 @@ public record ScalingPolicy(
       maxScaleEventsPerHour = p.maxScaleEventsPerHour;
       stepAhead = p.stepAhead;
       expectedRebalance = p.expectedRebalance;
+      maxSignalAge = p.maxSignalAge;
       fallbackReplicas = p.fallbackReplicas;
       failuresBeforeFallback = p.failuresBeforeFallback;
     }
@@ -388,6 +396,11 @@ public record ScalingPolicy(
       return this;
     }
 
+    public Builder maxSignalAge(Duration v) {
+      maxSignalAge = v;
+      return this;
+    }
+
     public Builder fallbackReplicas(OptionalInt v) {
       fallbackReplicas = v;
       return this;
@@ -420,6 +433,7 @@ public record ScalingPolicy(
           maxScaleEventsPerHour,
           stepAhead,
           expectedRebalance,
+          maxSignalAge,
           fallbackReplicas,
           failuresBeforeFallback);
     }

@@ -335,6 +335,33 @@ class DecisionEngineTest {
                     expect(at(25, 20, 20), 4, Reason.WARMING_UP),
                     expect(at(30, 30, 30), 1, Reason.SCALE_DOWN)))),
         argumentSet(
+            "safety: stale signals count as unknown data",
+            new Case(
+                plain().maxSignalAge(Duration.ofSeconds(60)).build(),
+                24,
+                3,
+                List.of(
+                    expect(at(0, 0, 0), 3, Reason.WARMING_UP),
+                    // Signals read at t=10, decided on at t=75: 65 s old.
+                    new Expect(
+                        at(10, 5000, 0).decidedAt(75),
+                        3,
+                        Reason.HOLD_UNKNOWN_DATA,
+                        "signals are 65 s old > 60 s (1 in a row)")))),
+        argumentSet(
+            "rate: the per-replica rate is a moving average of saturated measurements",
+            new Case(
+                plain().maxReplicas(2).rateSmoothing(0.3).build(),
+                24,
+                2,
+                List.of(
+                    expect(at(0, 1000, 0), 2, Reason.WARMING_UP),
+                    // 480 msg/s from 2 busy replicas: 240 each (the first measurement replaces
+                    // the prior).
+                    expect(at(10, 2000, 200), 2, Reason.MAX_REPLICAS, "per-replica 240 msg/s"),
+                    // Now 120 each: 240 + 0.3 x (120 - 240) = 204.
+                    expect(at(20, 3000, 300), 2, Reason.MAX_REPLICAS, "per-replica 204 msg/s")))),
+        argumentSet(
             "rebalance: hold while the group rebalances",
             new Case(
                 lagMode().build(),
@@ -520,7 +547,7 @@ class DecisionEngineTest {
       int ready = e.poll().ready() != null ? e.poll().ready() : current;
       DecisionEngine.Outcome out =
           DecisionEngine.decide(
-              Polls.T0.plusSeconds(e.poll().t()),
+              Polls.T0.plusSeconds(e.poll().decidedAt()),
               e.poll().signals(c.partitions(), current, ready),
               current,
               ready,
