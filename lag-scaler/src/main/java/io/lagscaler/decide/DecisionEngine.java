@@ -503,14 +503,17 @@ public final class DecisionEngine {
               && o.worstStatus() != PartitionStatus.FALLING_BEHIND
               && timeLag.isPresent()
               && timeLag.getAsDouble() <= target * CALM;
-      if (!m.rateMeasured && keepsUp) {
-        // The prior is a guess: a group that keeps up is evidence against it, not a need.
+      if (keepsUp) {
+        // A forecast (the prior, the utilization headroom, a rising arrival) is not a need
+        // while the group keeps up well within its target: a change would cost a rebalance now
+        // for a shortfall that may never come, and the next poll sees one if it does.
         step.set(
             current,
             Reason.KEEPING_UP,
             String.format(
                 Locale.ROOT,
-                "the prior asks for %d, but the group keeps up (time lag %.0f s)",
+                "%s asks for %d, but the group keeps up (time lag %.0f s)",
+                m.rateMeasured ? "the model" : "the prior",
                 step.replicas,
                 timeLag.getAsDouble()));
         return;

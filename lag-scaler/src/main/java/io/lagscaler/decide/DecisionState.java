@@ -1,7 +1,6 @@
 package io.lagscaler.decide;
 
 import io.lagscaler.observe.PartitionKey;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -82,10 +81,6 @@ public record DecisionState(
       Instant at, Map<PartitionKey, Offsets> offsets, int members, boolean clean, long totalLag) {
     public Sample {
       offsets = Map.copyOf(offsets);
-    }
-
-    Duration since(Instant earlier) {
-      return Duration.between(earlier, at);
     }
   }
 
