@@ -187,7 +187,8 @@ public final class DecisionEngine {
     // windows only pace changes between counts the policy allows (a percent of 0 is 0).
     boolean outside = outsideBounds(current, partitions, policy);
     if (step.replicas != current) {
-      boolean urgent = timeLag.isPresent() && timeLag.getAsDouble() > target;
+      // Past half the target, a scale-up is needed soon enough that the budget must not wait.
+      boolean urgent = timeLag.isPresent() && timeLag.getAsDouble() > target / 2;
       hold(step, current, o, now, policy, state, wake, partitions, urgent);
     }
     if (step.replicas != current && !wake && !toZero && !outside) {
@@ -275,7 +276,8 @@ public final class DecisionEngine {
       boolean rateMeasured,
       boolean noProgress,
       boolean progressSeen,
-      boolean keepsUp) {}
+      boolean keepsUp,
+      boolean steady) {}
 
   private static Sample sample(Instant now, GroupSignals.Observed o, int current, int ready) {
     Map<PartitionKey, Offsets> offsets = new HashMap<>();
@@ -312,6 +314,7 @@ public final class DecisionEngine {
           o.consumptionRate(),
           mu,
           measured,
+          false,
           false,
           false,
           false);
@@ -360,7 +363,13 @@ public final class DecisionEngine {
         consumedKnown ? OptionalDouble.of(consumed / dt) : o.consumptionRate();
 
     boolean steady = p.clean() && now.clean() && p.members() == now.members();
-    boolean noProgress = steady && lagging > 0 && consumedLagging == 0;
+    // No commit on partitions behind at both polls; or none at all while messages arrived and
+    // lag built up (a group that was caught up and stopped).
+    boolean noProgress =
+        steady
+            && consumedKnown
+            && ((lagging > 0 && consumedLagging == 0)
+                || (now.totalLag() > 0 && consumed == 0 && produced > 0));
     if (steady && consumedKnown && consumedLagging > 0) {
       int partitions = now.offsets().size();
       int members = now.members();
@@ -389,7 +398,16 @@ public final class DecisionEngine {
             && arrivalNow.isPresent()
             && consumption.getAsDouble() >= 0.95 * arrivalNow.getAsDouble();
     return new Measured(
-        arrival, arrivalNow, slope, consumption, mu, measured, noProgress, progressSeen, keepsUp);
+        arrival,
+        arrivalNow,
+        slope,
+        consumption,
+        mu,
+        measured,
+        noProgress,
+        progressSeen,
+        keepsUp,
+        steady);
   }
 
   // ---- sizing -------------------------------------------------------------------------------
@@ -498,26 +516,6 @@ public final class DecisionEngine {
       }
     }
     if (step.replicas > current && current > 0) {
-      boolean keepsUp =
-          m.keepsUp
-              && o.worstStatus() != PartitionStatus.FALLING_BEHIND
-              && timeLag.isPresent()
-              && timeLag.getAsDouble() <= target * CALM;
-      if (keepsUp) {
-        // A forecast (the prior, the utilization headroom, a rising arrival) is not a need
-        // while the group keeps up well within its target: a change would cost a rebalance now
-        // for a shortfall that may never come, and the next poll sees one if it does.
-        step.set(
-            current,
-            Reason.KEEPING_UP,
-            String.format(
-                Locale.ROOT,
-                "%s asks for %d, but the group keeps up (time lag %.0f s)",
-                m.rateMeasured ? "the model" : "the prior",
-                step.replicas,
-                timeLag.getAsDouble()));
-        return;
-      }
       // The tracker dates a stall from the last commit, which for a group that was idle can be
       // long before the lag appeared: trust it only without our own evidence of progress and
       // when no change (a wake, a rebalance) happened within its window.
@@ -534,37 +532,125 @@ public final class DecisionEngine {
                     + " unblock them");
         return;
       }
-      if (m.consumption.isPresent() && m.arrivalNow.isPresent() && lag > 0) {
-        // Both measured over the same interval: the smoothed arrival would lag a rise.
-        double net = m.consumption.getAsDouble() - m.arrivalNow.getAsDouble();
-        // Catching up fast enough: the backlog is gone within the headroom, or the time lag is
-        // falling and well within the target (the backlog a rebalance leaves behind).
-        boolean falling = net > 0 && timeLag.isPresent() && timeLag.getAsDouble() <= target * CALM;
-        if (net > 0 && lag / net <= drain) {
-          step.set(
-              current,
-              Reason.CATCHING_UP,
-              String.format(
-                  Locale.ROOT,
-                  "draining %s msg/s net, lag gone in %.0f s <= %.0f s left of target %.0f s",
-                  num(net),
-                  lag / net,
-                  drain,
-                  target));
-        } else if (falling) {
-          step.set(
-              current,
-              Reason.CATCHING_UP,
-              String.format(
-                  Locale.ROOT,
-                  "draining %s msg/s net (lag gone in %.0f s), time lag %.0f s falling and"
-                      + " within 3/4 of target %.0f s",
-                  num(net),
-                  lag / net,
-                  timeLag.getAsDouble(),
-                  target));
-        }
+      if (catchingUp(step, current, lag, m, timeLag, target, drain)) {
+        return;
       }
+      if (policy.mode() == ScalingPolicy.Mode.RATE) {
+        // In LAG mode the lag itself is the need (KEDA's meaning); in RATE mode the count is a
+        // forecast, which a group that keeps up can refute.
+        keepingUp(step, current, o, policy, m, timeLag, target);
+      }
+    }
+  }
+
+  /** CATCHING_UP: consumption beats arrival fast enough; returns true when it holds. */
+  private static boolean catchingUp(
+      Step step,
+      int current,
+      long lag,
+      Measured m,
+      OptionalDouble timeLag,
+      double target,
+      double drain) {
+    if (m.consumption.isEmpty() || m.arrivalNow.isEmpty() || lag <= 0) {
+      return false;
+    }
+    // Both measured over the same interval: the smoothed arrival would lag a rise.
+    double net = m.consumption.getAsDouble() - m.arrivalNow.getAsDouble();
+    if (net <= 0) {
+      return false;
+    }
+    if (lag / net <= drain) {
+      step.set(
+          current,
+          Reason.CATCHING_UP,
+          String.format(
+              Locale.ROOT,
+              "draining %s msg/s net, lag gone in %.0f s <= %.0f s left of target %.0f s",
+              num(net),
+              lag / net,
+              drain,
+              target));
+      return true;
+    }
+    // The backlog a rebalance leaves behind: the time lag falls and is well within the target.
+    if (timeLag.isPresent() && timeLag.getAsDouble() <= target * CALM) {
+      step.set(
+          current,
+          Reason.CATCHING_UP,
+          String.format(
+              Locale.ROOT,
+              "draining %s msg/s net (lag gone in %.0f s), time lag %.0f s falling and within 3/4"
+                  + " of target %.0f s",
+              num(net),
+              lag / net,
+              timeLag.getAsDouble(),
+              target));
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * KEEPING_UP: a forecast (the prior, the utilization headroom, a rising arrival) is not a need
+   * while the group keeps up well within its target, or falls behind so slowly that the time lag
+   * stays calm for as long as a scale-up takes to help: a change would cost a rebalance now for a
+   * shortfall that may never come, and the next poll sees it if it does.
+   */
+  private static void keepingUp(
+      Step step,
+      int current,
+      GroupSignals.Observed o,
+      ScalingPolicy policy,
+      Measured m,
+      OptionalDouble timeLag,
+      double target) {
+    if (!m.steady
+        || timeLag.isEmpty()
+        || o.worstStatus() == PartitionStatus.FALLING_BEHIND
+        || timeLag.getAsDouble() > target * CALM) {
+      return;
+    }
+    String source = m.rateMeasured ? "the model" : "the prior";
+    if (m.keepsUp) {
+      step.set(
+          current,
+          Reason.KEEPING_UP,
+          String.format(
+              Locale.ROOT,
+              "%s asks for %d, but the group keeps up (time lag %.0f s)",
+              source,
+              step.replicas,
+              timeLag.getAsDouble()));
+      return;
+    }
+    double horizon = seconds(policy.reactionTime());
+    if (horizon <= 0
+        || m.consumption.isEmpty()
+        || m.arrivalNow.isEmpty()
+        || m.arrivalNow.getAsDouble() <= 0
+        || m.consumption.getAsDouble() <= 0) {
+      return;
+    }
+    // The time lag grows by 1 - consumption / arrival seconds each second, faster by the end of
+    // the horizon when the arrival keeps rising.
+    double growth = Math.max(0, 1 - m.consumption.getAsDouble() / m.arrivalNow.getAsDouble());
+    double later = m.arrivalNow.getAsDouble() + Math.max(0, m.slope) * horizon;
+    double growthLater = Math.max(0, 1 - m.consumption.getAsDouble() / later);
+    double projected = timeLag.getAsDouble() + (growth + growthLater) / 2 * horizon;
+    if (projected <= target * CALM) {
+      step.set(
+          current,
+          Reason.KEEPING_UP,
+          String.format(
+              Locale.ROOT,
+              "%s asks for %d, but the time lag (%.0f s, growing %.2f s/s) stays under 3/4 of the"
+                  + " target for the next %.0f s",
+              source,
+              step.replicas,
+              timeLag.getAsDouble(),
+              growth,
+              horizon));
     }
   }
 
@@ -735,7 +821,8 @@ public final class DecisionEngine {
       }
     }
     long lastHour = state.events().stream().filter(e -> e.at().isAfter(now.minus(HOUR))).count();
-    // The budget stops flapping; it never stops a scale-up the time-lag target needs now.
+    // The budget stops flapping; it never stops a scale-up once the time lag is past half the
+    // target.
     if (lastHour >= policy.maxScaleEventsPerHour() && !(step.replicas > current && urgent)) {
       holdAt(
           step,

@@ -18,8 +18,8 @@ public enum Reason {
   /** The group catches up fast enough to meet its time-lag target: no extra replicas. */
   CATCHING_UP,
   /**
-   * The per-replica rate is not measured yet and the group keeps up: no extra replicas on the
-   * prior's word alone.
+   * RATE mode: the model forecasts a shortfall, but the group keeps up (or falls behind slowly
+   * enough to stay calm for the reaction time): no extra replicas yet.
    */
   KEEPING_UP,
   /** A smaller count would serve, but its rebalance would push the time lag near the target. */

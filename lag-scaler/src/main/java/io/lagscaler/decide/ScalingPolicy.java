@@ -31,6 +31,8 @@ import java.util.OptionalInt;
  * @param maxScaleEventsPerHour the budget of changes (each one is a rebalance)
  * @param stepAhead RATE mode: when arrival keeps rising, size for the arrival this far ahead
  * @param expectedRebalance RATE mode: the pause each change costs the group, until measured
+ * @param reactionTime how long a scale-up takes to help (pod start, rebalance); a group falling
+ *     behind slowly enough to stay calm for this long gets no replicas yet
  * @param maxSignalAge signals older than this at decision time count as unknown data
  * @param fallbackReplicas the count after {@code failuresBeforeFallback} failed polls; empty holds
  * @param failuresBeforeFallback consecutive failed polls before the fallback applies
@@ -56,6 +58,7 @@ public record ScalingPolicy(
     int maxScaleEventsPerHour,
     Duration stepAhead,
     Duration expectedRebalance,
+    Duration reactionTime,
     Duration maxSignalAge,
     OptionalInt fallbackReplicas,
     int failuresBeforeFallback) {
@@ -149,6 +152,7 @@ public record ScalingPolicy(
           Duration.ofSeconds(60),
           Duration.ofSeconds(10),
           Duration.ofSeconds(60),
+          Duration.ofSeconds(60),
           OptionalInt.empty(),
           3);
 
@@ -209,6 +213,9 @@ public record ScalingPolicy(
     if (expectedRebalance == null || expectedRebalance.isNegative()) {
       errors.add("expectedRebalance must be >= 0, was " + expectedRebalance);
     }
+    if (reactionTime == null || reactionTime.isNegative()) {
+      errors.add("reactionTime must be >= 0, was " + reactionTime);
+    }
     if (maxSignalAge == null || maxSignalAge.isNegative() || maxSignalAge.isZero()) {
       errors.add("maxSignalAge must be > 0, was " + maxSignalAge);
     }
@@ -266,6 +273,7 @@ public record ScalingPolicy(
     private int maxScaleEventsPerHour;
     private Duration stepAhead;
     private Duration expectedRebalance;
+    private Duration reactionTime;
     private Duration maxSignalAge;
     private OptionalInt fallbackReplicas;
     private int failuresBeforeFallback;
@@ -291,6 +299,7 @@ public record ScalingPolicy(
       maxScaleEventsPerHour = p.maxScaleEventsPerHour;
       stepAhead = p.stepAhead;
       expectedRebalance = p.expectedRebalance;
+      reactionTime = p.reactionTime;
       maxSignalAge = p.maxSignalAge;
       fallbackReplicas = p.fallbackReplicas;
       failuresBeforeFallback = p.failuresBeforeFallback;
@@ -396,6 +405,11 @@ public record ScalingPolicy(
       return this;
     }
 
+    public Builder reactionTime(Duration v) {
+      reactionTime = v;
+      return this;
+    }
+
     public Builder maxSignalAge(Duration v) {
       maxSignalAge = v;
       return this;
@@ -433,6 +447,7 @@ public record ScalingPolicy(
           maxScaleEventsPerHour,
           stepAhead,
           expectedRebalance,
+          reactionTime,
           maxSignalAge,
           fallbackReplicas,
           failuresBeforeFallback);

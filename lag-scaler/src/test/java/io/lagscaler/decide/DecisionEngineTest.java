@@ -51,6 +51,7 @@ class DecisionEngineTest {
         .settleTime(Duration.ZERO)
         .stepAhead(Duration.ZERO)
         .expectedRebalance(Duration.ZERO)
+        .reactionTime(Duration.ZERO)
         .maxScaleEventsPerHour(100)
         .scaleUp(new ScalingRules(Duration.ZERO, Select.MAX, List.of()))
         .scaleDown(new ScalingRules(Duration.ZERO, Select.MAX, List.of()));
@@ -272,6 +273,19 @@ class DecisionEngineTest {
                         "24 partitions with lag and no commits: more consumers will not unblock"
                             + " them")))),
         argumentSet(
+            "stall: a caught-up group that stops committing while messages arrive",
+            new Case(
+                plain().build(),
+                24,
+                3,
+                List.of(
+                    expect(at(0, 1000, 1000), 3, Reason.WARMING_UP),
+                    expect(
+                        at(10, 1100, 1000),
+                        3,
+                        Reason.STALLED,
+                        "no commits on lagging partitions since the last poll")))),
+        argumentSet(
             "scale to zero: only after the idle period of no lag and no production",
             new Case(
                 plain().scaleToZero(true).idlePeriod(Duration.ofSeconds(60)).build(),
@@ -435,12 +449,12 @@ class DecisionEngineTest {
                 4,
                 List.of(
                     expect(at(0, 100, 0), 4, Reason.WARMING_UP),
-                    // (2,000 + (2,000 + 2,000 x 10) / 29) / 450 = 6.1
+                    // (2,400 + (6,000 + 2,400 x 10) / 29) / 450 = 7.6
                     expect(
-                        at(10, 1100, 1000),
-                        7,
+                        at(10, 1300, 1000),
+                        8,
                         Reason.SCALE_UP,
-                        "incl. 20,000 msgs arriving in a 10 s rebalance")))),
+                        "incl. 24,000 msgs arriving in a 10 s rebalance")))),
         argumentSet(
             "rebalance: one larger step when arrival keeps rising",
             new Case(
@@ -449,14 +463,16 @@ class DecisionEngineTest {
                 4,
                 List.of(
                     expect(at(0, 100, 0), 4, Reason.WARMING_UP),
-                    // 2,000 msg/s, 4 busy replicas at 500: (2,000 + 67) / 450 = 4.6
-                    expect(at(10, 1100, 1000), 5, Reason.SCALE_UP),
-                    // 2,800 msg/s now, smoothed 2,400 rising 20/s: 3,600 in 60 s -> 8.4
+                    // 2,400 msg/s, 4 busy replicas at 500: (2,400 + 6,000 / 29) / 450 = 5.8
+                    expect(at(10, 1300, 1000), 6, Reason.SCALE_UP),
+                    // 3,200 msg/s now, smoothed 2,800 rising 20/s: 4,000 in 60 s. Members went
+                    // 4 -> 6 with no poll seeing the rebalance: taken as 5 s, averaged with the
+                    // expected 0 s. (4,000 + (8,000 + 2,800 x 2.5) / 29) / 450 = 10.04
                     expect(
-                        at(20, 2500, 2250),
-                        9,
+                        at(20, 2900, 2500),
+                        11,
                         Reason.SCALE_UP_AHEAD,
-                        "arrival rising 20.0 msg/s per s, sized for 3,600 msg/s in 60 s")))),
+                        "arrival rising 20.0 msg/s per s, sized for 4,000 msg/s in 60 s")))),
         argumentSet(
             "rebalance: without stepping ahead, the count for the arrival seen now",
             new Case(
@@ -465,15 +481,32 @@ class DecisionEngineTest {
                 4,
                 List.of(
                     expect(at(0, 100, 0), 4, Reason.WARMING_UP),
-                    expect(at(10, 1100, 1000), 5, Reason.SCALE_UP),
-                    // Members went 4 -> 5 with no poll seeing the rebalance: it fit in the 10 s
-                    // between polls, taken as 5 s and averaged with the expected 0 s.
-                    // (2,400 + (5,000 + 2,400 x 2.5) / 29) / 450 = 6.2
+                    expect(at(10, 1300, 1000), 6, Reason.SCALE_UP),
+                    // (2,800 + (8,000 + 2,800 x 2.5) / 29) / 450 = 7.4
                     expect(
-                        at(20, 2500, 2250),
-                        7,
+                        at(20, 2900, 2500),
+                        8,
                         Reason.SCALE_UP,
-                        "incl. 6,000 msgs arriving in a 3 s rebalance")))),
+                        "incl. 7,000 msgs arriving in a 3 s rebalance")))),
+        argumentSet(
+            "trend: a group falling behind slowly waits while the time lag stays calm",
+            new Case(
+                plain().reactionTime(Duration.ofSeconds(60)).build(),
+                20,
+                4,
+                List.of(
+                    expect(at(0, 100, 0), 4, Reason.WARMING_UP),
+                    // 2,400 arrive, 2,000 served: the time lag grows 1/6 s per s, 1 + 10 s in
+                    // the next minute, under 22.5 s.
+                    expect(
+                        at(10, 1300, 1000),
+                        4,
+                        Reason.KEEPING_UP,
+                        "the model asks for 6, but the time lag (1 s, growing 0.17 s/s) stays"
+                            + " under 3/4 of the target for the next 60 s"),
+                    // At 15 s it would pass 22.5 s within the minute: (2,400 + 10,000 / 15) /
+                    // 450 = 6.8
+                    expect(at(20, 2500, 2000).timeLag(15), 7, Reason.SCALE_UP)))),
         argumentSet(
             "rate limits: scale-up policies per period, select max",
             new Case(

@@ -45,6 +45,7 @@ public final class PolicyConfig {
           "maxScaleEventsPerHour",
           "stepAheadSeconds",
           "expectedRebalanceSeconds",
+          "reactionTimeSeconds",
           "maxSignalAgeSeconds",
           "fallbackReplicas",
           "failuresBeforeFallback");
@@ -125,6 +126,9 @@ public final class PolicyConfig {
     }
     if (f.has("expectedRebalanceSeconds")) {
       b.expectedRebalance(seconds(f.number("expectedRebalanceSeconds")));
+    }
+    if (f.has("reactionTimeSeconds")) {
+      b.reactionTime(seconds(f.number("reactionTimeSeconds")));
     }
     if (f.has("maxSignalAgeSeconds")) {
       b.maxSignalAge(seconds(f.number("maxSignalAgeSeconds")));
