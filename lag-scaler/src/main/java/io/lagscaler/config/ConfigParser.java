@@ -270,6 +270,9 @@ public final class ConfigParser {
     b.maxScaleEventsPerHour(
         p.integer("maxScaleEventsPerHour", base.maxScaleEventsPerHour(), 1, 3600));
     b.stepAhead(p.duration("stepAhead", base.stepAhead(), Duration.ZERO));
+    b.expectedRebalance(p.duration("expectedRebalance", base.expectedRebalance(), Duration.ZERO));
+    b.reactionTime(p.duration("reactionTime", base.reactionTime(), Duration.ZERO));
+    b.maxSignalAge(p.duration("maxSignalAge", base.maxSignalAge(), Duration.ofSeconds(1)));
     ScalingPolicy.ScalingRules up = base.scaleUp();
     ScalingPolicy.ScalingRules down = base.scaleDown();
     Optional<Node> behavior = p.child("behavior");

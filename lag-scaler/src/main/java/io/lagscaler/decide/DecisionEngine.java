@@ -35,6 +35,15 @@ public final class DecisionEngine {
 
   private static final Duration HOUR = Duration.ofHours(1);
 
+  /**
+   * The fraction of the target under which the time lag counts as calm: a shrink whose rebalance
+   * keeps it there is safe, and a falling time lag there needs no extra replicas.
+   */
+  static final double CALM = 0.75;
+
+  /** The tracker's default stallAfter: a change within it may make its STALLED stale. */
+  private static final Duration STALL_WINDOW = Duration.ofSeconds(120);
+
   private DecisionEngine() {}
 
   /** A decision and the state to pass to the next one. */
@@ -61,6 +70,18 @@ public final class DecisionEngine {
     return switch (signals) {
       case GroupSignals.Unavailable u ->
           unknown(now, currentReplicas, policy, pruned, "poll failed: " + u.error());
+      case GroupSignals.Observed o
+          when Duration.between(o.at(), now).compareTo(policy.maxSignalAge()) > 0 ->
+          unknown(
+              now,
+              currentReplicas,
+              policy,
+              pruned,
+              "signals are "
+                  + Duration.between(o.at(), now).toSeconds()
+                  + " s old > "
+                  + policy.maxSignalAge().toSeconds()
+                  + " s");
       case GroupSignals.Observed o when o.partitions().isEmpty() ->
           unknown(now, currentReplicas, policy, pruned, "the group's topics have no partitions");
       case GroupSignals.Observed o when o.unknownLagPartitions() > 0 ->
@@ -122,7 +143,9 @@ public final class DecisionEngine {
             state.arrivalSlope(),
             Optional.empty(),
             Optional.empty(),
-            state.partitions());
+            state.partitions(),
+            state.rebalanceSeconds(),
+            state.rebalancingSince());
     return new Outcome(decision(now, current, replicas, reason, detail, figures, policy), next);
   }
 
@@ -148,8 +171,12 @@ public final class DecisionEngine {
     Optional<Instant> idleSince =
         idle ? Optional.of(state.idleSince().orElse(now)) : Optional.empty();
 
+    Pause pause = pause(now, o, state);
     Step step = new Step(current);
-    size(step, o, current, partitions, policy, m, timeLag, target);
+    boolean changedRecently =
+        !state.events().isEmpty()
+            && Duration.between(state.events().getLast().at(), now).compareTo(STALL_WINDOW) < 0;
+    size(step, o, current, partitions, policy, m, timeLag, target, pause.seconds, changedRecently);
     int recommended = step.replicas;
     boolean wake = bound(step, current, partitions, lag, idleSince, now, policy);
     List<Recommendation> recs = new ArrayList<>(state.recommendations());
@@ -160,7 +187,9 @@ public final class DecisionEngine {
     // windows only pace changes between counts the policy allows (a percent of 0 is 0).
     boolean outside = outsideBounds(current, partitions, policy);
     if (step.replicas != current) {
-      hold(step, current, o, now, policy, state, wake, partitions);
+      // Past half the target, a scale-up is needed soon enough that the budget must not wait.
+      boolean urgent = timeLag.isPresent() && timeLag.getAsDouble() > target / 2;
+      hold(step, current, o, now, policy, state, wake, partitions, urgent);
     }
     if (step.replicas != current && !wake && !toZero && !outside) {
       rateLimit(step, current, now, policy, state.events());
@@ -183,9 +212,41 @@ public final class DecisionEngine {
             m.slope,
             Optional.of(sample),
             idleSince,
-            partitions);
+            partitions,
+            pause.seconds,
+            pause.since);
     return new Outcome(
         decision(now, current, step.replicas, step.reason, step.detail, figures, policy), next);
+  }
+
+  /** How long a change pauses the group, and the rebalance in progress. */
+  private record Pause(double seconds, Optional<Instant> since) {}
+
+  /**
+   * Measures rebalances from the polls that see one: from the first REBALANCING poll to the first
+   * STABLE one after it (each end is off by up to a poll interval, in opposite directions).
+   */
+  private static Pause pause(Instant now, GroupSignals.Observed o, DecisionState state) {
+    if (o.state() == GroupState.REBALANCING) {
+      return new Pause(state.rebalanceSeconds(), Optional.of(state.rebalancingSince().orElse(now)));
+    }
+    if (o.state() == GroupState.STABLE && state.rebalancingSince().isPresent()) {
+      double sample = seconds(Duration.between(state.rebalancingSince().get(), now));
+      return new Pause(0.5 * state.rebalanceSeconds() + 0.5 * sample, Optional.empty());
+    }
+    if (state.rebalancingSince().isPresent()) {
+      // It ended in no stable group (emptied, deleted): nothing to measure.
+      return new Pause(state.rebalanceSeconds(), Optional.empty());
+    }
+    if (o.state() == GroupState.STABLE
+        && state.previous().isPresent()
+        && state.previous().get().members() != o.members()
+        && state.previous().get().members() > 0) {
+      // Membership changed but no poll saw the rebalance: it fit between two polls.
+      double sample = seconds(Duration.between(state.previous().get().at(), now)) / 2;
+      return new Pause(0.5 * state.rebalanceSeconds() + 0.5 * sample, Optional.empty());
+    }
+    return new Pause(state.rebalanceSeconds(), state.rebalancingSince());
   }
 
   /** The number being decided, with the reason and detail of the last rule that set it. */
@@ -213,7 +274,10 @@ public final class DecisionEngine {
       OptionalDouble consumption,
       double perReplicaRate,
       boolean rateMeasured,
-      boolean noProgress) {}
+      boolean noProgress,
+      boolean progressSeen,
+      boolean keepsUp,
+      boolean steady) {}
 
   private static Sample sample(Instant now, GroupSignals.Observed o, int current, int ready) {
     Map<PartitionKey, Offsets> offsets = new HashMap<>();
@@ -250,6 +314,9 @@ public final class DecisionEngine {
           o.consumptionRate(),
           mu,
           measured,
+          false,
+          false,
+          false,
           false);
     }
     Sample p = prev.get();
@@ -296,7 +363,13 @@ public final class DecisionEngine {
         consumedKnown ? OptionalDouble.of(consumed / dt) : o.consumptionRate();
 
     boolean steady = p.clean() && now.clean() && p.members() == now.members();
-    boolean noProgress = steady && lagging > 0 && consumedLagging == 0;
+    // No commit on partitions behind at both polls; or none at all while messages arrived and
+    // lag built up (a group that was caught up and stopped).
+    boolean noProgress =
+        steady
+            && consumedKnown
+            && ((lagging > 0 && consumedLagging == 0)
+                || (now.totalLag() > 0 && consumed == 0 && produced > 0));
     if (steady && consumedKnown && consumedLagging > 0) {
       int partitions = now.offsets().size();
       int members = now.members();
@@ -318,7 +391,23 @@ public final class DecisionEngine {
       // Whatever the group consumes per member is a floor for what one replica can serve.
       mu = Math.max(mu, consumption.getAsDouble() / now.members());
     }
-    return new Measured(arrival, arrivalNow, slope, consumption, mu, measured, noProgress);
+    boolean progressSeen = steady && consumedLagging > 0;
+    boolean keepsUp =
+        steady
+            && consumption.isPresent()
+            && arrivalNow.isPresent()
+            && consumption.getAsDouble() >= 0.95 * arrivalNow.getAsDouble();
+    return new Measured(
+        arrival,
+        arrivalNow,
+        slope,
+        consumption,
+        mu,
+        measured,
+        noProgress,
+        progressSeen,
+        keepsUp,
+        steady);
   }
 
   // ---- sizing -------------------------------------------------------------------------------
@@ -331,8 +420,13 @@ public final class DecisionEngine {
       ScalingPolicy policy,
       Measured m,
       OptionalDouble timeLag,
-      double target) {
+      double target,
+      double pause,
+      boolean changedRecently) {
     long lag = o.totalLag();
+    // The backlog must be gone before its oldest message passes the target: the headroom left,
+    // not the whole target (a quarter of it at least, so one late poll does not ask for max).
+    double drain = Math.max(target - timeLag.orElse(0), target / 4);
     double fraction; // the need, in replicas that each carry a full share
     switch (policy.mode()) {
       case LAG -> {
@@ -353,12 +447,41 @@ public final class DecisionEngine {
         }
         double arrival = m.arrival.getAsDouble();
         double capacity = m.perReplicaRate * policy.targetUtilization();
-        double need = arrival + lag / target;
+        double need = arrival + lag / drain;
         fraction = need / capacity;
-        int n = sized(step, fraction, current, partitions, policy, "");
+        int n = countFor(fraction, partitions, policy.evenDistribution());
+        double backlog = lag;
+        String cost = "";
+        if (n < current && current > 0 && timeLag.orElse(0) + pause > target * CALM) {
+          // A change pauses every consumer while the group rebalances: the time lag grows by the
+          // pause. Shrinking is only worth it when that leaves the group well within target.
+          step.set(
+              current,
+              Reason.REBALANCE_COST,
+              String.format(
+                  Locale.ROOT,
+                  "%d would do, but time lag %.0f s + a %.0f s rebalance > 3/4 of the target",
+                  n,
+                  timeLag.orElse(0),
+                  pause));
+          return;
+        }
+        if (n > current && current > 0 && pause > 0) {
+          // Growing pauses the group too: size for what arrives during the pause as well.
+          backlog = lag + arrival * pause;
+          need = arrival + backlog / drain;
+          fraction = need / capacity;
+          cost =
+              String.format(
+                  Locale.ROOT,
+                  "incl. %s msgs arriving in a %.0f s rebalance",
+                  num(arrival * pause),
+                  pause);
+        }
+        n = sized(step, fraction, current, partitions, policy, cost);
         double ahead = seconds(policy.stepAhead());
         if (n > current && m.slope > 0 && ahead > 0) {
-          double aheadNeed = arrival + m.slope * ahead + lag / target;
+          double aheadNeed = arrival + m.slope * ahead + backlog / drain;
           int a = countFor(aheadNeed / capacity, partitions, policy.evenDistribution());
           if (a > n) {
             step.set(
@@ -393,31 +516,141 @@ public final class DecisionEngine {
       }
     }
     if (step.replicas > current && current > 0) {
-      if (o.worstStatus() == PartitionStatus.STALLED || m.noProgress) {
+      // The tracker dates a stall from the last commit, which for a group that was idle can be
+      // long before the lag appeared: trust it only without our own evidence of progress and
+      // when no change (a wake, a rebalance) happened within its window.
+      boolean trackerStall =
+          o.worstStatus() == PartitionStatus.STALLED && !m.progressSeen && !changedRecently;
+      if (trackerStall || m.noProgress) {
         step.set(
             current,
             Reason.STALLED,
-            o.worstStatus() == PartitionStatus.STALLED
+            trackerStall
                 ? o.statusCounts().getOrDefault(PartitionStatus.STALLED, 0)
                     + " partitions with lag and no commits: more consumers will not unblock them"
                 : "no commits on lagging partitions since the last poll: more consumers will not"
                     + " unblock them");
         return;
       }
-      if (m.consumption.isPresent() && m.arrival.isPresent() && lag > 0) {
-        double drain = m.consumption.getAsDouble() - m.arrival.getAsDouble();
-        if (drain > 0 && lag / drain <= target) {
-          step.set(
-              current,
-              Reason.CATCHING_UP,
-              String.format(
-                  Locale.ROOT,
-                  "draining %s msg/s net, lag gone in %.0f s <= target %.0f s",
-                  num(drain),
-                  lag / drain,
-                  target));
-        }
+      if (catchingUp(step, current, lag, m, timeLag, target, drain)) {
+        return;
       }
+      if (policy.mode() == ScalingPolicy.Mode.RATE) {
+        // In LAG mode the lag itself is the need (KEDA's meaning); in RATE mode the count is a
+        // forecast, which a group that keeps up can refute.
+        keepingUp(step, current, o, policy, m, timeLag, target);
+      }
+    }
+  }
+
+  /** CATCHING_UP: consumption beats arrival fast enough; returns true when it holds. */
+  private static boolean catchingUp(
+      Step step,
+      int current,
+      long lag,
+      Measured m,
+      OptionalDouble timeLag,
+      double target,
+      double drain) {
+    if (m.consumption.isEmpty() || m.arrivalNow.isEmpty() || lag <= 0) {
+      return false;
+    }
+    // Both measured over the same interval: the smoothed arrival would lag a rise.
+    double net = m.consumption.getAsDouble() - m.arrivalNow.getAsDouble();
+    if (net <= 0) {
+      return false;
+    }
+    if (lag / net <= drain) {
+      step.set(
+          current,
+          Reason.CATCHING_UP,
+          String.format(
+              Locale.ROOT,
+              "draining %s msg/s net, lag gone in %.0f s <= %.0f s left of target %.0f s",
+              num(net),
+              lag / net,
+              drain,
+              target));
+      return true;
+    }
+    // The backlog a rebalance leaves behind: the time lag falls and is well within the target.
+    if (timeLag.isPresent() && timeLag.getAsDouble() <= target * CALM) {
+      step.set(
+          current,
+          Reason.CATCHING_UP,
+          String.format(
+              Locale.ROOT,
+              "draining %s msg/s net (lag gone in %.0f s), time lag %.0f s falling and within 3/4"
+                  + " of target %.0f s",
+              num(net),
+              lag / net,
+              timeLag.getAsDouble(),
+              target));
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * KEEPING_UP: a forecast (the prior, the utilization headroom, a rising arrival) is not a need
+   * while the group keeps up well within its target, or falls behind so slowly that the time lag
+   * stays calm for as long as a scale-up takes to help: a change would cost a rebalance now for a
+   * shortfall that may never come, and the next poll sees it if it does.
+   */
+  private static void keepingUp(
+      Step step,
+      int current,
+      GroupSignals.Observed o,
+      ScalingPolicy policy,
+      Measured m,
+      OptionalDouble timeLag,
+      double target) {
+    if (!m.steady
+        || timeLag.isEmpty()
+        || o.worstStatus() == PartitionStatus.FALLING_BEHIND
+        || timeLag.getAsDouble() > target * CALM) {
+      return;
+    }
+    String source = m.rateMeasured ? "the model" : "the prior";
+    if (m.keepsUp) {
+      step.set(
+          current,
+          Reason.KEEPING_UP,
+          String.format(
+              Locale.ROOT,
+              "%s asks for %d, but the group keeps up (time lag %.0f s)",
+              source,
+              step.replicas,
+              timeLag.getAsDouble()));
+      return;
+    }
+    double horizon = seconds(policy.reactionTime());
+    if (horizon <= 0
+        || m.consumption.isEmpty()
+        || m.arrivalNow.isEmpty()
+        || m.arrivalNow.getAsDouble() <= 0
+        || m.consumption.getAsDouble() <= 0) {
+      return;
+    }
+    // The time lag grows by 1 - consumption / arrival seconds each second, faster by the end of
+    // the horizon when the arrival keeps rising.
+    double growth = Math.max(0, 1 - m.consumption.getAsDouble() / m.arrivalNow.getAsDouble());
+    double later = m.arrivalNow.getAsDouble() + Math.max(0, m.slope) * horizon;
+    double growthLater = Math.max(0, 1 - m.consumption.getAsDouble() / later);
+    double projected = timeLag.getAsDouble() + (growth + growthLater) / 2 * horizon;
+    if (projected <= target * CALM) {
+      step.set(
+          current,
+          Reason.KEEPING_UP,
+          String.format(
+              Locale.ROOT,
+              "%s asks for %d, but the time lag (%.0f s, growing %.2f s/s) stays under 3/4 of the"
+                  + " target for the next %.0f s",
+              source,
+              step.replicas,
+              timeLag.getAsDouble(),
+              growth,
+              horizon));
     }
   }
 
@@ -551,7 +784,8 @@ public final class DecisionEngine {
       ScalingPolicy policy,
       DecisionState state,
       boolean wake,
-      int partitions) {
+      int partitions,
+      boolean urgent) {
     String wanted = " (wanted " + step.replicas + ")";
     if (o.state() == GroupState.REBALANCING) {
       holdAt(
@@ -587,7 +821,9 @@ public final class DecisionEngine {
       }
     }
     long lastHour = state.events().stream().filter(e -> e.at().isAfter(now.minus(HOUR))).count();
-    if (lastHour >= policy.maxScaleEventsPerHour()) {
+    // The budget stops flapping; it never stops a scale-up once the time lag is past half the
+    // target.
+    if (lastHour >= policy.maxScaleEventsPerHour() && !(step.replicas > current && urgent)) {
       holdAt(
           step,
           current,
@@ -809,7 +1045,9 @@ public final class DecisionEngine {
         state.arrivalSlope(),
         state.previous(),
         state.idleSince(),
-        state.partitions());
+        state.partitions(),
+        state.rebalanceSeconds(),
+        state.rebalancingSince());
   }
 
   private static List<ScaleEvent> withEvent(

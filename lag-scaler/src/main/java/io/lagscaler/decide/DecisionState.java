@@ -1,7 +1,6 @@
 package io.lagscaler.decide;
 
 import io.lagscaler.observe.PartitionKey;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +22,8 @@ import java.util.OptionalDouble;
  * @param previous the previous poll's offsets; empty after a gap
  * @param idleSince since when the group has had no lag and no production
  * @param partitions the partition count last seen (0 before any), to cap counts without data
+ * @param rebalanceSeconds how long a change pauses the group: measured, or the policy's guess
+ * @param rebalancingSince the first poll of the rebalance in progress
  */
 public record DecisionState(
     List<ScaleEvent> events,
@@ -34,7 +35,9 @@ public record DecisionState(
     double arrivalSlope,
     Optional<Sample> previous,
     Optional<Instant> idleSince,
-    int partitions) {
+    int partitions,
+    double rebalanceSeconds,
+    Optional<Instant> rebalancingSince) {
 
   public DecisionState {
     events = List.copyOf(events);
@@ -53,7 +56,9 @@ public record DecisionState(
         0,
         Optional.empty(),
         Optional.empty(),
-        0);
+        0,
+        policy.expectedRebalance().toMillis() / 1000.0,
+        Optional.empty());
   }
 
   /** One change of the replica count. */
@@ -76,10 +81,6 @@ public record DecisionState(
       Instant at, Map<PartitionKey, Offsets> offsets, int members, boolean clean, long totalLag) {
     public Sample {
       offsets = Map.copyOf(offsets);
-    }
-
-    Duration since(Instant earlier) {
-      return Duration.between(earlier, at);
     }
   }
 

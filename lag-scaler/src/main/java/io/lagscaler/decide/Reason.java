@@ -17,6 +17,13 @@ public enum Reason {
   WITHIN_TOLERANCE,
   /** The group catches up fast enough to meet its time-lag target: no extra replicas. */
   CATCHING_UP,
+  /**
+   * RATE mode: the model forecasts a shortfall, but the group keeps up (or falls behind slowly
+   * enough to stay calm for the reaction time): no extra replicas yet.
+   */
+  KEEPING_UP,
+  /** A smaller count would serve, but its rebalance would push the time lag near the target. */
+  REBALANCE_COST,
   /** Lag with no commits while members exist: more consumers will not unblock it. */
   STALLED,
   /** Raised to the minimum replicas. */

@@ -30,6 +30,10 @@ import java.util.OptionalInt;
  * @param settleTime hold this long after each change (the rebalance and the rates settle)
  * @param maxScaleEventsPerHour the budget of changes (each one is a rebalance)
  * @param stepAhead RATE mode: when arrival keeps rising, size for the arrival this far ahead
+ * @param expectedRebalance RATE mode: the pause each change costs the group, until measured
+ * @param reactionTime how long a scale-up takes to help (pod start, rebalance); a group falling
+ *     behind slowly enough to stay calm for this long gets no replicas yet
+ * @param maxSignalAge signals older than this at decision time count as unknown data
  * @param fallbackReplicas the count after {@code failuresBeforeFallback} failed polls; empty holds
  * @param failuresBeforeFallback consecutive failed polls before the fallback applies
  */
@@ -53,6 +57,9 @@ public record ScalingPolicy(
     Duration settleTime,
     int maxScaleEventsPerHour,
     Duration stepAhead,
+    Duration expectedRebalance,
+    Duration reactionTime,
+    Duration maxSignalAge,
     OptionalInt fallbackReplicas,
     int failuresBeforeFallback) {
 
@@ -109,9 +116,10 @@ public record ScalingPolicy(
   }
 
   /**
-   * The defaults. Scale up in one step to what the rate model asks (10x per minute allowed, no
-   * stabilization: the model already smooths); scale down after 120 s of lower recommendations, in
-   * one step; 30 s of settling after a change; at most 12 changes an hour.
+   * The defaults. Scale up in one step to what the rate model asks (10x or 20 pods per minute,
+   * whichever is more; no stabilization: the model already smooths); scale down after 120 s of
+   * lower recommendations, in one step; 30 s of settling after a change; at most 12 changes an
+   * hour.
    */
   public static final ScalingPolicy DEFAULTS =
       new ScalingPolicy(
@@ -132,13 +140,18 @@ public record ScalingPolicy(
           new ScalingRules(
               Duration.ZERO,
               Select.MAX,
-              List.of(new RatePolicy(PolicyType.PERCENT, 1000, Duration.ofSeconds(60)))),
+              List.of(
+                  new RatePolicy(PolicyType.PERCENT, 1000, Duration.ofSeconds(60)),
+                  new RatePolicy(PolicyType.PODS, 20, Duration.ofSeconds(60)))),
           new ScalingRules(
               Duration.ofSeconds(120),
               Select.MAX,
               List.of(new RatePolicy(PolicyType.PERCENT, 100, Duration.ofSeconds(15)))),
           Duration.ofSeconds(30),
           12,
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(60),
           Duration.ofSeconds(60),
           OptionalInt.empty(),
           3);
@@ -197,6 +210,15 @@ public record ScalingPolicy(
     if (stepAhead == null || stepAhead.isNegative()) {
       errors.add("stepAhead must be >= 0, was " + stepAhead);
     }
+    if (expectedRebalance == null || expectedRebalance.isNegative()) {
+      errors.add("expectedRebalance must be >= 0, was " + expectedRebalance);
+    }
+    if (reactionTime == null || reactionTime.isNegative()) {
+      errors.add("reactionTime must be >= 0, was " + reactionTime);
+    }
+    if (maxSignalAge == null || maxSignalAge.isNegative() || maxSignalAge.isZero()) {
+      errors.add("maxSignalAge must be > 0, was " + maxSignalAge);
+    }
     if (fallbackReplicas == null) {
       errors.add("fallbackReplicas must be set (empty to hold)");
     } else if (fallbackReplicas.isPresent()
@@ -250,6 +272,9 @@ public record ScalingPolicy(
     private Duration settleTime;
     private int maxScaleEventsPerHour;
     private Duration stepAhead;
+    private Duration expectedRebalance;
+    private Duration reactionTime;
+    private Duration maxSignalAge;
     private OptionalInt fallbackReplicas;
     private int failuresBeforeFallback;
 
@@ -273,6 +298,9 @@ public record ScalingPolicy(
       settleTime = p.settleTime;
       maxScaleEventsPerHour = p.maxScaleEventsPerHour;
       stepAhead = p.stepAhead;
+      expectedRebalance = p.expectedRebalance;
+      reactionTime = p.reactionTime;
+      maxSignalAge = p.maxSignalAge;
       fallbackReplicas = p.fallbackReplicas;
       failuresBeforeFallback = p.failuresBeforeFallback;
     }
@@ -372,6 +400,21 @@ public record ScalingPolicy(
       return this;
     }
 
+    public Builder expectedRebalance(Duration v) {
+      expectedRebalance = v;
+      return this;
+    }
+
+    public Builder reactionTime(Duration v) {
+      reactionTime = v;
+      return this;
+    }
+
+    public Builder maxSignalAge(Duration v) {
+      maxSignalAge = v;
+      return this;
+    }
+
     public Builder fallbackReplicas(OptionalInt v) {
       fallbackReplicas = v;
       return this;
@@ -403,6 +446,9 @@ public record ScalingPolicy(
           settleTime,
           maxScaleEventsPerHour,
           stepAhead,
+          expectedRebalance,
+          reactionTime,
+          maxSignalAge,
           fallbackReplicas,
           failuresBeforeFallback);
     }

@@ -50,6 +50,8 @@ class DecisionEngineTest {
         .tolerance(0)
         .settleTime(Duration.ZERO)
         .stepAhead(Duration.ZERO)
+        .expectedRebalance(Duration.ZERO)
+        .reactionTime(Duration.ZERO)
         .maxScaleEventsPerHour(100)
         .scaleUp(new ScalingRules(Duration.ZERO, Select.MAX, List.of()))
         .scaleDown(new ScalingRules(Duration.ZERO, Select.MAX, List.of()));
@@ -80,25 +82,54 @@ class DecisionEngineTest {
                 24,
                 2,
                 List.of(
-                    expect(at(0, 1000, 0).timeLag(40), 2, Reason.WARMING_UP),
+                    expect(at(0, 300, 0).timeLag(10), 2, Reason.WARMING_UP),
                     // 24 x 1000 msgs in 10 s = 2,400 msg/s; 2 busy replicas committed 480 msg/s.
-                    // (2,400 + 43,200 / 30) / (240 x 0.9) = 17.8
+                    // The backlog drains in the 18 s left of the target:
+                    // (2,400 + 26,400 / 18) / (240 x 0.9) = 17.9
                     expect(
-                        at(10, 2000, 200).timeLag(41),
+                        at(10, 1300, 200).timeLag(12),
                         18,
                         Reason.SCALE_UP,
-                        "Scaled up from 2 to 18 (SCALE_UP): lag 43,200, time lag 41 s > target 30"
+                        "Scaled up from 2 to 18 (SCALE_UP): lag 26,400, time lag 12 s <= target 30"
                             + " s, arrival 2,400 msg/s, per-replica 240 msg/s")))),
         argumentSet(
-            "rate: the prior per-replica rate serves until the group is measured",
+            "rate: a time lag over target drains within a quarter of it",
+            new Case(
+                plain().maxReplicas(40).build(),
+                48,
+                2,
+                List.of(
+                    expect(at(0, 300, 0).timeLag(40), 2, Reason.WARMING_UP),
+                    // 4,800 msg/s, 480 per replica: (4,800 + 52,800 / 7.5) / 432 = 27.4
+                    expect(at(10, 1300, 200).timeLag(41), 28, Reason.SCALE_UP)))),
+        argumentSet(
+            "rate: the prior alone adds no replicas to a group that keeps up",
             new Case(
                 plain().build(),
                 24,
                 1,
                 List.of(
                     expect(at(0, 0, 0), 1, Reason.WARMING_UP),
-                    // 96 msg/s, kept up with: nothing saturated, so the prior 100 x 0.9 sizes it.
-                    expect(at(10, 40, 40), 2, Reason.SCALE_UP, "per-replica 100 msg/s (prior)")))),
+                    // 96 msg/s, kept up with: the prior 100 x 0.9 asks for 2, the group says no.
+                    expect(
+                        at(10, 40, 40),
+                        1,
+                        Reason.KEEPING_UP,
+                        "the prior asks for 2, but the group keeps up (time lag 0 s)")))),
+        argumentSet(
+            "rate: the prior sizes a group that cannot be measured yet (a pod not ready)",
+            new Case(
+                plain().build(),
+                24,
+                2,
+                List.of(
+                    expect(at(0, 0, 0).ready(1), 2, Reason.WARMING_UP),
+                    // 240 msg/s, 1,440 behind: (240 + 1,440 / 29) / (100 x 0.9) = 3.2
+                    expect(
+                        at(10, 100, 40).ready(1),
+                        4,
+                        Reason.SCALE_UP,
+                        "per-replica 100 msg/s (prior)")))),
         argumentSet(
             "rate: scales down when the measured rate serves arrival and backlog with room",
             new Case(
@@ -195,7 +226,22 @@ class DecisionEngineTest {
                         at(10, 2100, 975),
                         4,
                         Reason.CATCHING_UP,
-                        "draining 960 msg/s net, lag gone in 28 s <= target 30 s")))),
+                        "draining 960 msg/s net, lag gone in 28 s <= 29 s left of target 30 s")))),
+        argumentSet(
+            "trend: a falling time lag well within target needs no extra replicas",
+            new Case(
+                plain().build(),
+                24,
+                3,
+                List.of(
+                    expect(at(0, 1000, 500), 3, Reason.WARMING_UP),
+                    // The tracker says STALLED, but commits moved since the last poll: it is
+                    // stale. Net 240 msg/s drains 9,600 in 40 s, the time lag (1 s) falls.
+                    expect(
+                        at(10, 1100, 700).status(PartitionStatus.STALLED),
+                        3,
+                        Reason.CATCHING_UP,
+                        "(lag gone in 40 s), time lag 1 s falling and within 3/4 of target 30 s")))),
         argumentSet(
             "trend: a group draining too slowly for the target scales up",
             new Case(
@@ -203,9 +249,10 @@ class DecisionEngineTest {
                 24,
                 4,
                 List.of(
-                    expect(at(0, 2000, 475), 4, Reason.WARMING_UP),
-                    // 720 msg/s against 240: 31,800 would take 66 s. (240 + 1,060) / 162 = 8.02
-                    expect(at(10, 2100, 775), 9, Reason.SCALE_UP)))),
+                    expect(at(0, 2000, 1600), 4, Reason.WARMING_UP),
+                    // 720 msg/s against 240: 4,800 would take 10 s of the 7.5 s left, and the
+                    // time lag is past 3/4 of the target. (240 + 4,800 / 7.5) / 162 = 5.4
+                    expect(at(10, 2100, 1900).timeLag(25), 6, Reason.SCALE_UP)))),
         argumentSet(
             "stall: lag without commits gets no extra replicas, and says why",
             new Case(
@@ -225,6 +272,19 @@ class DecisionEngineTest {
                         Reason.STALLED,
                         "24 partitions with lag and no commits: more consumers will not unblock"
                             + " them")))),
+        argumentSet(
+            "stall: a caught-up group that stops committing while messages arrive",
+            new Case(
+                plain().build(),
+                24,
+                3,
+                List.of(
+                    expect(at(0, 1000, 1000), 3, Reason.WARMING_UP),
+                    expect(
+                        at(10, 1100, 1000),
+                        3,
+                        Reason.STALLED,
+                        "no commits on lagging partitions since the last poll")))),
         argumentSet(
             "scale to zero: only after the idle period of no lag and no production",
             new Case(
@@ -289,6 +349,33 @@ class DecisionEngineTest {
                     expect(at(25, 20, 20), 4, Reason.WARMING_UP),
                     expect(at(30, 30, 30), 1, Reason.SCALE_DOWN)))),
         argumentSet(
+            "safety: stale signals count as unknown data",
+            new Case(
+                plain().maxSignalAge(Duration.ofSeconds(60)).build(),
+                24,
+                3,
+                List.of(
+                    expect(at(0, 0, 0), 3, Reason.WARMING_UP),
+                    // Signals read at t=10, decided on at t=75: 65 s old.
+                    new Expect(
+                        at(10, 5000, 0).decidedAt(75),
+                        3,
+                        Reason.HOLD_UNKNOWN_DATA,
+                        "signals are 65 s old > 60 s (1 in a row)")))),
+        argumentSet(
+            "rate: the per-replica rate is a moving average of saturated measurements",
+            new Case(
+                plain().maxReplicas(2).rateSmoothing(0.3).build(),
+                24,
+                2,
+                List.of(
+                    expect(at(0, 1000, 0), 2, Reason.WARMING_UP),
+                    // 480 msg/s from 2 busy replicas: 240 each (the first measurement replaces
+                    // the prior).
+                    expect(at(10, 2000, 200), 2, Reason.MAX_REPLICAS, "per-replica 240 msg/s"),
+                    // Now 120 each: 240 + 0.3 x (120 - 240) = 204.
+                    expect(at(20, 3000, 300), 2, Reason.MAX_REPLICAS, "per-replica 204 msg/s")))),
+        argumentSet(
             "rebalance: hold while the group rebalances",
             new Case(
                 lagMode().build(),
@@ -331,6 +418,44 @@ class DecisionEngineTest {
                         "2 changes in the last hour >= budget 2"),
                     expect(at(3601, 800, 300), 12, Reason.SCALE_UP)))),
         argumentSet(
+            "rebalance: the budget never stops a scale-up the target needs now",
+            new Case(
+                lagMode().maxScaleEventsPerHour(2).build(),
+                24,
+                1,
+                List.of(
+                    expect(at(0, 200, 0), 5, Reason.SCALE_UP),
+                    expect(at(100, 433, 100), 8, Reason.SCALE_UP),
+                    expect(at(200, 700, 200).timeLag(45), 12, Reason.SCALE_UP)))),
+        argumentSet(
+            "rebalance: no shrink whose pause would push the time lag near the target",
+            new Case(
+                plain().expectedRebalance(Duration.ofSeconds(20)).build(),
+                24,
+                10,
+                List.of(
+                    expect(at(0, 1000, 0), 10, Reason.WARMING_UP),
+                    expect(
+                        at(10, 1100, 1000).timeLag(5),
+                        10,
+                        Reason.REBALANCE_COST,
+                        "2 would do, but time lag 5 s + a 20 s rebalance > 3/4 of the target"),
+                    expect(at(20, 1200, 1200), 2, Reason.SCALE_DOWN)))),
+        argumentSet(
+            "rebalance: a scale-up also drains what arrives during its own rebalance",
+            new Case(
+                plain().expectedRebalance(Duration.ofSeconds(10)).build(),
+                20,
+                4,
+                List.of(
+                    expect(at(0, 100, 0), 4, Reason.WARMING_UP),
+                    // (2,400 + (6,000 + 2,400 x 10) / 29) / 450 = 7.6
+                    expect(
+                        at(10, 1300, 1000),
+                        8,
+                        Reason.SCALE_UP,
+                        "incl. 24,000 msgs arriving in a 10 s rebalance")))),
+        argumentSet(
             "rebalance: one larger step when arrival keeps rising",
             new Case(
                 plain().stepAhead(Duration.ofSeconds(60)).build(),
@@ -338,14 +463,16 @@ class DecisionEngineTest {
                 4,
                 List.of(
                     expect(at(0, 100, 0), 4, Reason.WARMING_UP),
-                    // 2,000 msg/s, 4 busy replicas at 500: (2,000 + 67) / 450 = 4.6
-                    expect(at(10, 1100, 1000), 5, Reason.SCALE_UP),
-                    // 2,800 msg/s now, smoothed 2,400 rising 20/s: 3,600 in 60 s -> 8.4
+                    // 2,400 msg/s, 4 busy replicas at 500: (2,400 + 6,000 / 29) / 450 = 5.8
+                    expect(at(10, 1300, 1000), 6, Reason.SCALE_UP),
+                    // 3,200 msg/s now, smoothed 2,800 rising 20/s: 4,000 in 60 s. Members went
+                    // 4 -> 6 with no poll seeing the rebalance: taken as 5 s, averaged with the
+                    // expected 0 s. (4,000 + (8,000 + 2,800 x 2.5) / 29) / 450 = 10.04
                     expect(
-                        at(20, 2500, 2250),
-                        9,
+                        at(20, 2900, 2500),
+                        11,
                         Reason.SCALE_UP_AHEAD,
-                        "arrival rising 20.0 msg/s per s, sized for 3,600 msg/s in 60 s")))),
+                        "arrival rising 20.0 msg/s per s, sized for 4,000 msg/s in 60 s")))),
         argumentSet(
             "rebalance: without stepping ahead, the count for the arrival seen now",
             new Case(
@@ -354,8 +481,32 @@ class DecisionEngineTest {
                 4,
                 List.of(
                     expect(at(0, 100, 0), 4, Reason.WARMING_UP),
-                    expect(at(10, 1100, 1000), 5, Reason.SCALE_UP),
-                    expect(at(20, 2500, 2250), 6, Reason.SCALE_UP)))),
+                    expect(at(10, 1300, 1000), 6, Reason.SCALE_UP),
+                    // (2,800 + (8,000 + 2,800 x 2.5) / 29) / 450 = 7.4
+                    expect(
+                        at(20, 2900, 2500),
+                        8,
+                        Reason.SCALE_UP,
+                        "incl. 7,000 msgs arriving in a 3 s rebalance")))),
+        argumentSet(
+            "trend: a group falling behind slowly waits while the time lag stays calm",
+            new Case(
+                plain().reactionTime(Duration.ofSeconds(60)).build(),
+                20,
+                4,
+                List.of(
+                    expect(at(0, 100, 0), 4, Reason.WARMING_UP),
+                    // 2,400 arrive, 2,000 served: the time lag grows 1/6 s per s, 1 + 10 s in
+                    // the next minute, under 22.5 s.
+                    expect(
+                        at(10, 1300, 1000),
+                        4,
+                        Reason.KEEPING_UP,
+                        "the model asks for 6, but the time lag (1 s, growing 0.17 s/s) stays"
+                            + " under 3/4 of the target for the next 60 s"),
+                    // At 15 s it would pass 22.5 s within the minute: (2,400 + 10,000 / 15) /
+                    // 450 = 6.8
+                    expect(at(20, 2500, 2000).timeLag(15), 7, Reason.SCALE_UP)))),
         argumentSet(
             "rate limits: scale-up policies per period, select max",
             new Case(
@@ -429,7 +580,7 @@ class DecisionEngineTest {
       int ready = e.poll().ready() != null ? e.poll().ready() : current;
       DecisionEngine.Outcome out =
           DecisionEngine.decide(
-              Polls.T0.plusSeconds(e.poll().t()),
+              Polls.T0.plusSeconds(e.poll().decidedAt()),
               e.poll().signals(c.partitions(), current, ready),
               current,
               ready,

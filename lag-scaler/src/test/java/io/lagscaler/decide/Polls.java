@@ -43,36 +43,117 @@ final class Polls {
       PartitionStatus status,
       Double timeLag,
       Integer ready,
-      boolean lagUnknown) {
+      boolean lagUnknown,
+      long decisionTime) {
 
     Poll state(GroupState s) {
       return new Poll(
-          t, unavailable, logEnd, committed, s, members, status, timeLag, ready, lagUnknown);
+          t,
+          unavailable,
+          logEnd,
+          committed,
+          s,
+          members,
+          status,
+          timeLag,
+          ready,
+          lagUnknown,
+          decisionTime);
     }
 
     Poll members(int n) {
       return new Poll(
-          t, unavailable, logEnd, committed, state, n, status, timeLag, ready, lagUnknown);
+          t,
+          unavailable,
+          logEnd,
+          committed,
+          state,
+          n,
+          status,
+          timeLag,
+          ready,
+          lagUnknown,
+          decisionTime);
     }
 
     Poll status(PartitionStatus s) {
       return new Poll(
-          t, unavailable, logEnd, committed, state, members, s, timeLag, ready, lagUnknown);
+          t,
+          unavailable,
+          logEnd,
+          committed,
+          state,
+          members,
+          s,
+          timeLag,
+          ready,
+          lagUnknown,
+          decisionTime);
     }
 
     Poll timeLag(double seconds) {
       return new Poll(
-          t, unavailable, logEnd, committed, state, members, status, seconds, ready, lagUnknown);
+          t,
+          unavailable,
+          logEnd,
+          committed,
+          state,
+          members,
+          status,
+          seconds,
+          ready,
+          lagUnknown,
+          decisionTime);
     }
 
     Poll ready(int n) {
       return new Poll(
-          t, unavailable, logEnd, committed, state, members, status, timeLag, n, lagUnknown);
+          t,
+          unavailable,
+          logEnd,
+          committed,
+          state,
+          members,
+          status,
+          timeLag,
+          n,
+          lagUnknown,
+          decisionTime);
+    }
+
+    /** A decision at {@code seconds} on signals read at {@link #t()}. */
+    Poll decidedAt(long seconds) {
+      return new Poll(
+          t,
+          unavailable,
+          logEnd,
+          committed,
+          state,
+          members,
+          status,
+          timeLag,
+          ready,
+          lagUnknown,
+          seconds);
+    }
+
+    long decidedAt() {
+      return decisionTime < 0 ? t : decisionTime;
     }
 
     Poll unknownLag() {
       return new Poll(
-          t, unavailable, logEnd, committed, state, members, status, timeLag, ready, true);
+          t,
+          unavailable,
+          logEnd,
+          committed,
+          state,
+          members,
+          status,
+          timeLag,
+          ready,
+          true,
+          decisionTime);
     }
 
     GroupSignals signals(int partitions, int current, int readyNow) {
@@ -127,11 +208,11 @@ final class Polls {
 
   /** A poll at second {@code t} with these offsets on every partition. */
   static Poll at(long t, long logEnd, long committed) {
-    return new Poll(t, false, logEnd, committed, null, null, null, null, null, false);
+    return new Poll(t, false, logEnd, committed, null, null, null, null, null, false, -1);
   }
 
   /** A poll at second {@code t} that could not read the group. */
   static Poll failedAt(long t) {
-    return new Poll(t, true, 0, 0, null, null, null, null, null, false);
+    return new Poll(t, true, 0, 0, null, null, null, null, null, false, -1);
   }
 }

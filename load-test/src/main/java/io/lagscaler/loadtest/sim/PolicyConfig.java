@@ -44,6 +44,9 @@ public final class PolicyConfig {
           "settleTimeSeconds",
           "maxScaleEventsPerHour",
           "stepAheadSeconds",
+          "expectedRebalanceSeconds",
+          "reactionTimeSeconds",
+          "maxSignalAgeSeconds",
           "fallbackReplicas",
           "failuresBeforeFallback");
   private static final Set<String> RULES =
@@ -120,6 +123,15 @@ public final class PolicyConfig {
     }
     if (f.has("stepAheadSeconds")) {
       b.stepAhead(seconds(f.number("stepAheadSeconds")));
+    }
+    if (f.has("expectedRebalanceSeconds")) {
+      b.expectedRebalance(seconds(f.number("expectedRebalanceSeconds")));
+    }
+    if (f.has("reactionTimeSeconds")) {
+      b.reactionTime(seconds(f.number("reactionTimeSeconds")));
+    }
+    if (f.has("maxSignalAgeSeconds")) {
+      b.maxSignalAge(seconds(f.number("maxSignalAgeSeconds")));
     }
     if (f.has("fallbackReplicas")) {
       b.fallbackReplicas(OptionalInt.of((int) f.integer("fallbackReplicas")));

@@ -76,7 +76,7 @@ public final class Simulation {
               ready);
       if (action.replicas() != podsReadyAt.size()) {
         events++;
-        resize(podsReadyAt, action.replicas(), t + s.podStartSeconds(), t);
+        resize(podsReadyAt, action.replicas(), t + s.podStartSeconds());
       }
       int joined = countReady(podsReadyAt, t);
       if (joined != members) {
@@ -203,7 +203,7 @@ public final class Simulation {
   }
 
   /** Adds pods that start now, or removes the youngest first (pending pods before ready ones). */
-  private static void resize(List<Integer> pods, int target, int readyAt, int t) {
+  private static void resize(List<Integer> pods, int target, int readyAt) {
     while (pods.size() < target) {
       pods.add(readyAt);
     }
