@@ -82,7 +82,9 @@ class OrderIntakeTest {
     ConsumerRecord<byte[], byte[]> record = recordOf("accepted-1");
     assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("store-7");
     assertThat(record.partition()).isEqualTo(response.json().get("partition").asInt());
-    assertThat(record.headers().lastHeader("X-B3-TraceId")).as("B3 trace context header").isNotNull();
+    assertThat(record.headers().lastHeader("X-B3-TraceId"))
+        .as("B3 trace context header")
+        .isNotNull();
     assertThat(OrderJson.parse(record.value())).isEqualTo(new ParseResult.Valid(order));
   }
 
