@@ -106,24 +106,25 @@ public final class KafkaClients {
   // are live.
   private static void awaitLeaders(Admin admin, String topic)
       throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
-    int count =
-        admin
-            .describeTopics(List.of(topic))
-            .allTopicNames()
-            .get(30, TimeUnit.SECONDS)
-            .get(topic)
-            .partitions()
-            .size();
-    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
-        new HashMap<>();
-    for (int p = 0; p < count; p++) {
-      latest.put(
-          new org.apache.kafka.common.TopicPartition(topic, p),
-          org.apache.kafka.clients.admin.OffsetSpec.latest());
-    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
       try {
+        // Right after creation even describeTopics may not know the topic yet.
+        int count =
+            admin
+                .describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .get(topic)
+                .partitions()
+                .size();
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>
+            latest = new HashMap<>();
+        for (int p = 0; p < count; p++) {
+          latest.put(
+              new org.apache.kafka.common.TopicPartition(topic, p),
+              org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
         admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
         return;
       } catch (ExecutionException notYet) {
