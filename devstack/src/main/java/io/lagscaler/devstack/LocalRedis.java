@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,9 +100,17 @@ public final class LocalRedis implements AutoCloseable {
   private void awaitPort() throws IOException {
     Instant deadline = Instant.now().plus(START_TIMEOUT);
     while (true) {
+      // An open port is not enough: while it loads its append-only file Redis answers -LOADING.
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
+        socket.setSoTimeout(1_000);
+        socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] reply = new byte[7];
+        int n = socket.getInputStream().readNBytes(reply, 0, 5);
+        if (n == 5 && new String(reply, 0, 5, StandardCharsets.US_ASCII).equals("+PONG")) {
+          return;
+        }
+        throw new IOException("not ready");
       } catch (IOException notYet) {
         if (Instant.now().isAfter(deadline)) {
           throw new IOException("Redis did not open port " + port + " within " + START_TIMEOUT);

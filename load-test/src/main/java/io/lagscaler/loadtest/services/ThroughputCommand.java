@@ -111,8 +111,10 @@ public final class ThroughputCommand implements Callable<Integer> {
       log("replica log in " + logs);
       ServiceProcess replica = ServiceProcess.start(service, jar, env, logs, jvmFlags);
       double rate;
+      Map<String, Double> breakdown;
       try {
         rate = serviceRate(kafka, service + "-throughput", messages);
+        breakdown = breakdown(replica);
       } finally {
         replica.stop(Duration.ofSeconds(15));
       }
@@ -126,6 +128,7 @@ public final class ThroughputCommand implements Callable<Integer> {
       result.put("messagesPerSecond", Math.round(rate));
       result.put("bareConsumerMessagesPerSecond", Math.round(bare));
       result.put("ratio", Math.round(rate / bare * 1000) / 1000.0);
+      result.putAll(breakdown);
       String line = new ObjectMapper().writeValueAsString(result);
       if (json) {
         System.out.println(line);
@@ -221,6 +224,31 @@ public final class ThroughputCommand implements Callable<Integer> {
     }
     throw new IllegalStateException(
         "the " + group + " group committed only " + kafka.committedTotal(group, "orders"));
+  }
+
+  /**
+   * Where the replica's time went, from its own /metrics: mean batch size and duration, and the
+   * share of batch time spent waiting for the store.
+   */
+  private static Map<String, Double> breakdown(ServiceProcess replica) {
+    String metrics = io.lagscaler.services.testkit.Http.get(replica.url("/metrics")).body();
+    double batchSum = metric(metrics, "orders_batch_duration_seconds_sum");
+    double batchCount = metric(metrics, "orders_batch_duration_seconds_count");
+    double storeSum = metric(metrics, "orders_store_call_seconds_sum{outcome=\"success\"");
+    double sizeSum = metric(metrics, "orders_batch_size_sum");
+    double sizeCount = metric(metrics, "orders_batch_size_count");
+    Map<String, Double> result = new LinkedHashMap<>();
+    result.put("meanBatchSize", Math.round(sizeSum / sizeCount * 10) / 10.0);
+    result.put("meanBatchMillis", Math.round(batchSum / batchCount * 10_000) / 10.0);
+    result.put("storeShareOfBatchTime", Math.round(storeSum / batchSum * 1000) / 1000.0);
+    return result;
+  }
+
+  private static double metric(String text, String prefix) {
+    return text.lines()
+        .filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private static void log(String message) {

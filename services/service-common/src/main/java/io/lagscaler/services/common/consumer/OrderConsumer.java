@@ -60,8 +60,11 @@ public final class OrderConsumer implements Runnable {
   private final ProcessingCost cost;
   private final CountDownLatch finished = new CountDownLatch(1);
   private final AtomicInteger paused = new AtomicInteger();
-  // Offsets of stored records, per partition, not yet known to be committed synchronously.
+  // Per partition: the offset after the last stored record, and the last offset the broker
+  // confirmed as committed. They differ while a commit is in flight or after one failed.
   private final Map<TopicPartition, OffsetAndMetadata> storedOffsets = new HashMap<>();
+  private final Map<TopicPartition, OffsetAndMetadata> confirmedOffsets = new HashMap<>();
+  private long nextRecommitNanos;
 
   private final Counter stored;
   private final Counter deadLettered;
@@ -123,6 +126,8 @@ public final class OrderConsumer implements Runnable {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout());
         if (!records.isEmpty()) {
           handle(records);
+        } else {
+          recommitUnconfirmed();
         }
       }
       commitStoredSync(List.copyOf(storedOffsets.keySet()));
@@ -246,23 +251,54 @@ public final class OrderConsumer implements Runnable {
     }
     storedOffsets.putAll(offsets);
     // Asynchronous: a synchronous commit per batch costs a broker round trip per poll, most of
-    // the loop's time. Only stored offsets are ever committed; an async commit that fails is
-    // superseded by the next one, and the synchronous commits on revocation and on close make
-    // the final positions durable. A commit lost in a crash only means a replay, which the
-    // idempotent store absorbs.
+    // the loop's time. Only stored offsets are ever committed. A failed async commit (say, during
+    // a rebalance) is superseded by the next batch's, and when no batch follows, the idle loop
+    // re-sends what the broker has not confirmed; revocation and close commit synchronously. A
+    // commit lost in a crash only means a replay, which the idempotent store absorbs.
+    commitAsync(offsets);
+  }
+
+  private void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets) {
     consumer.commitAsync(
         offsets,
         (committed, error) -> {
+          // Runs on this thread, inside poll or commit calls.
           if (error != null) {
-            LOG.debug("async commit failed, a later commit supersedes it: {}", error.toString());
+            LOG.debug("async commit failed; it will be sent again: {}", error.toString());
+            return;
+          }
+          committed.forEach(
+              (partition, offset) ->
+                  confirmedOffsets.merge(
+                      partition, offset, (a, b) -> a.offset() >= b.offset() ? a : b));
+        });
+  }
+
+  // While idle, re-send (at most once a second) stored offsets the broker has not confirmed.
+  private void recommitUnconfirmed() {
+    if (inOutage || System.nanoTime() < nextRecommitNanos) {
+      return;
+    }
+    nextRecommitNanos = System.nanoTime() + 1_000_000_000L;
+    Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+    storedOffsets.forEach(
+        (partition, offset) -> {
+          OffsetAndMetadata confirmed = confirmedOffsets.get(partition);
+          if ((confirmed == null || confirmed.offset() < offset.offset())
+              && consumer.assignment().contains(partition)) {
+            pending.put(partition, offset);
           }
         });
+    if (!pending.isEmpty()) {
+      commitAsync(pending);
+    }
   }
 
   private void commitStoredSync(Collection<TopicPartition> partitions) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (TopicPartition partition : partitions) {
       OffsetAndMetadata offset = storedOffsets.remove(partition);
+      confirmedOffsets.remove(partition);
       if (offset != null) {
         offsets.put(partition, offset);
       }
@@ -322,6 +358,7 @@ public final class OrderConsumer implements Runnable {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       partitions.forEach(storedOffsets::remove);
+      partitions.forEach(confirmedOffsets::remove);
       LOG.warn("lost {} (session expired); their uncommitted records will be replayed", partitions);
     }
   }

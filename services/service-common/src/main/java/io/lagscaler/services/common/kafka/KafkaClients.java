@@ -70,25 +70,69 @@ public final class KafkaClients {
     return config;
   }
 
-  /** Creates the topic if it is missing; another replica creating it first is fine. */
+  /**
+   * Creates the topic if it is missing (another replica creating it first is fine) and waits until
+   * every partition's leader serves requests.
+   */
   public static void ensureTopic(Admin admin, String topic, int partitions) {
     try {
-      if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
-        return;
+      if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+        try {
+          admin
+              .createTopics(List.of(new NewTopic(topic, partitions, (short) -1)))
+              .all()
+              .get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException(
+                "could not create topic " + topic + ": " + e.getCause(), e);
+          }
+        }
       }
-      admin
-          .createTopics(List.of(new NewTopic(topic, partitions, (short) -1)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
+      awaitLeaders(admin, topic);
     } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("could not create topic " + topic + ": " + e.getCause(), e);
-      }
+      throw new IllegalStateException("could not describe topic " + topic + ": " + e.getCause(), e);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException("Kafka did not answer while creating topic " + topic, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topic " + topic, e);
+    }
+  }
+
+  // A produce right after creation can meet NOT_LEADER_OR_FOLLOWER, which can leave an
+  // idempotent producer retrying OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout.
+  // ListOffsets is answered by the partition leader itself, so its success means the leaders
+  // are live.
+  private static void awaitLeaders(Admin admin, String topic)
+      throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        // Right after creation even describeTopics may not know the topic yet.
+        int count =
+            admin
+                .describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .get(topic)
+                .partitions()
+                .size();
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>
+            latest = new HashMap<>();
+        for (int p = 0; p < count; p++) {
+          latest.put(
+              new org.apache.kafka.common.TopicPartition(topic, p),
+              org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+        admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException notYet) {
+        if (System.nanoTime() > deadline) {
+          throw notYet;
+        }
+        Thread.sleep(50);
+      }
     }
   }
 
