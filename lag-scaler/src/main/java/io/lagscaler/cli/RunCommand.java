@@ -1,11 +1,11 @@
 package io.lagscaler.cli;
 
+import io.lagscaler.act.Leadership;
 import io.lagscaler.config.FileConfigSource;
 import io.lagscaler.config.InvalidConfigException;
 import io.lagscaler.config.KafkaClientProperties;
 import io.lagscaler.config.ScalerConfig;
 import io.lagscaler.controller.Controller;
-import io.lagscaler.controller.Leadership;
 import io.lagscaler.explain.ScalerMetrics;
 import io.lagscaler.http.StatusServer;
 import io.lagscaler.kubernetes.KubernetesClients;
@@ -154,24 +154,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                     }
                   }
                 });
-        LeaderElection e = election;
-        leadership =
-            new Leadership() {
-              @Override
-              public boolean isLeader() {
-                return e.isLeader();
-              }
-
-              @Override
-              public Optional<String> currentLeader() {
-                return e.currentLeader();
-              }
-
-              @Override
-              public String identity() {
-                return e.identity();
-              }
-            };
+        leadership = election;
       }
 
       Function<ScalerConfig, LagReader> readers =

@@ -1,6 +1,7 @@
 package io.lagscaler.controller;
 
 import io.lagscaler.act.DecisionRecorder;
+import io.lagscaler.act.Leadership;
 import io.lagscaler.act.ScaleChange;
 import io.lagscaler.act.ScaleState;
 import io.lagscaler.act.Scaler;

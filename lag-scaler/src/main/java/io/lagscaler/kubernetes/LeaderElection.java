@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.lagscaler.act.Leadership;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Created by {@link KubernetesClients#leaderElection(Settings, Listener)}.
  */
-public final class LeaderElection implements AutoCloseable {
+public final class LeaderElection implements Leadership, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
 
@@ -136,6 +137,7 @@ public final class LeaderElection implements AutoCloseable {
         });
   }
 
+  @Override
   public boolean isLeader() {
     return leading;
   }
@@ -143,10 +145,12 @@ public final class LeaderElection implements AutoCloseable {
   /**
    * The holder of the Lease as last observed; empty before the first observation or after release.
    */
+  @Override
   public Optional<String> currentLeader() {
     return Optional.ofNullable(leader.get()).filter(s -> !s.isEmpty());
   }
 
+  @Override
   public String identity() {
     return settings.identity();
   }

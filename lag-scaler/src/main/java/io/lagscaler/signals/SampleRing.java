@@ -71,9 +71,13 @@ final class SampleRing {
    * topic does not push the history that dates old offsets out of the ring.
    */
   void addCompressed(long timeMillis, long offset, long extra) {
+    // Only within a run whose extra keeps its sign: the sample where lag appears (or clears)
+    // stays, so a stall is dated from when lag appeared, not from an earlier idle stretch.
     if (size >= 2
         && offset(size - 1) == offset
         && offset(size - 2) == offset
+        && (extra(size - 1) > 0) == (extra > 0)
+        && (extra(size - 2) > 0) == (extra > 0)
         && timeMillis > newestTime()) {
       times[index(size - 1)] = timeMillis;
       extras[index(size - 1)] = extra;

@@ -289,10 +289,11 @@ public final class SignalTracker {
     if (n < 2) {
       return PartitionStatus.UNKNOWN;
     }
-    // How long has the committed offset stood still? Walk back over equal commits.
+    // How long has the committed offset stood still with lag? Walk back over equal commits
+    // that had lag: an idle group (no lag, so nothing to commit) is not stuck.
     long newestCommit = commits.offset(n - 1);
     int still = n - 1;
-    while (still > 0 && commits.offset(still - 1) == newestCommit) {
+    while (still > 0 && commits.offset(still - 1) == newestCommit && commits.extra(still - 1) > 0) {
       still--;
     }
     if (now - commits.time(still) >= settings.stallAfter().toMillis()) {

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lagscaler.devstack.GroupOffsetsSeeder;
 import io.lagscaler.devstack.KafkaCluster;
 import io.lagscaler.devstack.WithKafka;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -27,14 +25,8 @@ class LagCommandTest {
 
   private static String bootstrap;
 
-  record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @BeforeAll
@@ -59,7 +51,7 @@ class LagCommandTest {
 
   @Test
   void showsEachGroupsLagStateAndStatusAsATable() {
-    Run run =
+    CliRun run =
         run(
             "lag",
             "-b",
@@ -79,7 +71,7 @@ class LagCommandTest {
 
   @Test
   void jsonWithPartitionsCarriesEveryPartition() throws Exception {
-    Run run =
+    CliRun run =
         run(
             "lag",
             "-b",
@@ -103,28 +95,28 @@ class LagCommandTest {
 
   @Test
   void withoutAGroupItShowsEveryGroup() {
-    Run run = run("lag", "-b", bootstrap, "--sample", "0s");
+    CliRun run = run("lag", "-b", bootstrap, "--sample", "0s");
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out()).contains("cli-group");
   }
 
   @Test
   void aNamedGroupThatDoesNotExistExitsTwoAndSaysSo() {
-    Run run = run("lag", "-b", bootstrap, "-g", "no-such-group", "--sample", "0s");
+    CliRun run = run("lag", "-b", bootstrap, "-g", "no-such-group", "--sample", "0s");
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("consumer group no-such-group not found");
   }
 
   @Test
   void anUnreachableBrokerExitsTwoWithAClearMessage() {
-    Run run = run("lag", "-b", "127.0.0.1:1", "--timeout", "1s", "--sample", "0s");
+    CliRun run = run("lag", "-b", "127.0.0.1:1", "--timeout", "1s", "--sample", "0s");
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("no Kafka broker answered within 1000 ms");
   }
 
   @Test
   void aBadDurationIsAUsageErrorNamingTheValue() {
-    Run run = run("lag", "-b", bootstrap, "--sample", "soon");
+    CliRun run = run("lag", "-b", bootstrap, "--sample", "soon");
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("'soon' is not a duration");
   }

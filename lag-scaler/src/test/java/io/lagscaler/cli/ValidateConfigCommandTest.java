@@ -2,8 +2,6 @@ package io.lagscaler.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,19 +11,13 @@ class ValidateConfigCommandTest {
 
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void aValidFileExitsZero() {
-    Run run = run("validate-config", Path.of("..", "examples", "lag-scaler.yaml").toString());
+    CliRun run = run("validate-config", Path.of("..", "examples", "lag-scaler.yaml").toString());
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out()).contains("valid, 2 targets");
   }
@@ -41,7 +33,7 @@ class ValidateConfigCommandTest {
           - {name: a, namespace: shop, workload: a, consumerGroup: a, minReplicas: 1, maxReplicas: 0}
           - {name: b, namespace: shop, workload: b, consumerGroup: b, colour: red}
         """);
-    Run run = run("validate-config", file.toString());
+    CliRun run = run("validate-config", file.toString());
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err())
         .contains("2 errors")
@@ -54,7 +46,7 @@ class ValidateConfigCommandTest {
     Path empty = dir.resolve("empty.yaml");
     Files.writeString(empty, "");
     assertThat(run("validate-config", empty.toString()).exit()).isEqualTo(2);
-    Run missing = run("validate-config", dir.resolve("nope.yaml").toString());
+    CliRun missing = run("validate-config", dir.resolve("nope.yaml").toString());
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err()).contains("cannot read");
   }

@@ -3,13 +3,13 @@ package io.lagscaler.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.lagscaler.act.Leadership;
 import io.lagscaler.config.InvalidConfigException;
 import io.lagscaler.config.KafkaClientProperties;
 import io.lagscaler.config.ScalerConfig;
 import io.lagscaler.controller.Action;
 import io.lagscaler.controller.Controller;
 import io.lagscaler.controller.ControllerStatus;
-import io.lagscaler.controller.Leadership;
 import io.lagscaler.controller.TargetStatus;
 import io.lagscaler.devstack.GroupOffsetsSeeder;
 import io.lagscaler.devstack.KafkaCluster;
@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
@@ -390,8 +389,8 @@ class ControllerOnKubernetesTest {
     awaitLeader(electionA);
     LeaderElection electionB = election(b);
     electionB.start();
-    Controller ca = controller(a, leadership(electionA));
-    Controller cb = controller(b, leadership(electionB));
+    Controller ca = controller(a, electionA);
+    Controller cb = controller(b, electionB);
     ca.offer(config("", ""), "test");
     cb.offer(config("", ""), "test");
     cluster.takeRequests();
@@ -425,25 +424,6 @@ class ControllerOnKubernetesTest {
             new LeaderElection.Listener() {});
     elections.add(e);
     return e;
-  }
-
-  private static Leadership leadership(LeaderElection e) {
-    return new Leadership() {
-      @Override
-      public boolean isLeader() {
-        return e.isLeader();
-      }
-
-      @Override
-      public Optional<String> currentLeader() {
-        return e.currentLeader();
-      }
-
-      @Override
-      public String identity() {
-        return e.identity();
-      }
-    };
   }
 
   private static void awaitLeader(LeaderElection e) throws InterruptedException {

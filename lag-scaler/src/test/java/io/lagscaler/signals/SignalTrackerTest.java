@@ -260,6 +260,14 @@ class SignalTrackerTest {
               every(5, 100, t -> 100 + 10 * t, t -> t < 40 ? 10 * t : 400),
               PartitionStatus.FALLING_BEHIND),
           argumentSet(
+              "idle for 5 minutes, then lag appears: not STALLED at once",
+              every(5, 320, t -> t < 300 ? 1000 : 1000 + 20 * (t - 300), t -> 1000L),
+              PartitionStatus.FALLING_BEHIND),
+          argumentSet(
+              "idle, then lag with no commit for 120 s: STALLED",
+              every(5, 430, t -> t < 300 ? 1000 : 1000 + 20 * (t - 300), t -> 1000L),
+              PartitionStatus.STALLED),
+          argumentSet(
               "committed offset went backwards: REWOUND",
               List.of(Step.of(0, 1000, 900), Step.of(5, 1000, 100)),
               PartitionStatus.REWOUND),

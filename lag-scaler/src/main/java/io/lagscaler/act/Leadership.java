@@ -1,4 +1,4 @@
-package io.lagscaler.controller;
+package io.lagscaler.act;
 
 import java.util.Optional;
 
