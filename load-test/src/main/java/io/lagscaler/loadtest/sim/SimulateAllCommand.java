@@ -39,7 +39,13 @@ public final class SimulateAllCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    List<Benchmark.Pair> pairs = Benchmark.runAll(scenarios);
+    List<Benchmark.Pair> pairs;
+    try {
+      pairs = Benchmark.runAll(scenarios);
+    } catch (IllegalArgumentException | java.nio.file.NoSuchFileException e) {
+      spec.commandLine().getErr().println("simulate-all: " + e.getMessage());
+      return 2;
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (markdown) {
       out.print(Benchmark.markdown(pairs));

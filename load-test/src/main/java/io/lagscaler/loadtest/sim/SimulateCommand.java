@@ -38,6 +38,16 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    try {
+      return run();
+    } catch (IllegalArgumentException | java.nio.file.NoSuchFileException e) {
+      // A bad scenario or option is the user's to fix: say what, without a stack trace.
+      spec.commandLine().getErr().println("simulate: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  private int run() throws IOException {
     Scenario s = Scenario.load(scenario);
     Autoscaler autoscaler = autoscaler(s, policy, config);
     Simulation.Run run = Simulation.run(s, autoscaler, timeline != null);

@@ -225,6 +225,19 @@ class SimulationTest {
     }
 
     @Test
+    void aBadScenarioIsAnErrorMessageAndExitCode2() throws Exception {
+      Path bad = dir.resolve("bad.yaml");
+      Files.writeString(bad, "name: x\nbogus: 1\n");
+      StringWriter err = new StringWriter();
+      CommandLine cli = new CommandLine(new LoadTestMain());
+      cli.setErr(new PrintWriter(err));
+      cli.setOut(new PrintWriter(new StringWriter()));
+      assertThat(cli.execute("simulate", "--scenario", bad.toString(), "--policy", "keda"))
+          .isEqualTo(2);
+      assertThat(err.toString()).startsWith("simulate: ").contains("unknown field bogus");
+    }
+
+    @Test
     void configOverridesTheLagScalerPolicyAndRejectsUnknownFields() throws Exception {
       Path config = dir.resolve("p.yaml");
       Files.writeString(
