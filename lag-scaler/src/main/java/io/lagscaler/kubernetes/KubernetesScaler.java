@@ -54,6 +54,11 @@ public final class KubernetesScaler implements Scaler {
   private final int maxAttempts;
 
   KubernetesScaler(KubernetesClient client, int maxAttempts) {
+    this(client, maxAttempts, AUTOSCALER_LIST_MAX_AGE);
+  }
+
+  KubernetesScaler(KubernetesClient client, int maxAttempts, java.time.Duration listMaxAge) {
+    this.listMaxAge = listMaxAge;
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
     }
@@ -128,9 +133,36 @@ public final class KubernetesScaler implements Scaler {
     return scale;
   }
 
+  /**
+   * How long a namespace's list of HPAs and ScaledObjects is reused. Listing them for every target
+   * at every poll would cost two API calls per target (800 a second for 1,000 targets polled every
+   * 5 s); reusing them per namespace for this long bounds the cost by namespaces, and a new
+   * competing autoscaler is still noticed within it.
+   */
+  static final java.time.Duration AUTOSCALER_LIST_MAX_AGE = java.time.Duration.ofSeconds(15);
+
+  /** Who scales what in a namespace: "kind/name" of the target -> the autoscaler's description. */
+  private record AutoscalerTargets(Map<String, List<String>> byTarget, long listedNanos) {}
+
+  private final java.time.Duration listMaxAge;
+  private final Map<String, AutoscalerTargets> autoscalers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Every HPA and KEDA ScaledObject in the namespace whose target is this workload. */
   private List<String> competingAutoscalers(WorkloadRef workload) throws ScalerException {
-    List<String> competing = new ArrayList<>();
+    AutoscalerTargets cached = autoscalers.get(workload.namespace());
+    long now = System.nanoTime();
+    if (cached == null || now - cached.listedNanos() >= listMaxAge.toNanos()) {
+      cached = new AutoscalerTargets(listAutoscalers(workload), now);
+      autoscalers.put(workload.namespace(), cached);
+    }
+    return cached
+        .byTarget()
+        .getOrDefault(workload.kind().displayName() + "/" + workload.name(), List.of());
+  }
+
+  private Map<String, List<String>> listAutoscalers(WorkloadRef workload) throws ScalerException {
+    Map<String, List<String>> byTarget = new java.util.HashMap<>();
     List<HorizontalPodAutoscaler> hpas =
         call(
             workload,
@@ -148,11 +180,14 @@ public final class KubernetesScaler implements Scaler {
       CrossVersionObjectReference ref =
           hpa.getSpec() == null ? null : hpa.getSpec().getScaleTargetRef();
       // The group is not compared: an HPA on extensions/v1beta1 or apps/v1 drives the same object.
-      if (ref != null
-          && workload.kind().displayName().equals(ref.getKind())
-          && workload.name().equals(ref.getName())) {
-        competing.add(
-            "HorizontalPodAutoscaler " + workload.namespace() + "/" + hpa.getMetadata().getName());
+      if (ref != null && ref.getKind() != null && ref.getName() != null) {
+        byTarget
+            .computeIfAbsent(ref.getKind() + "/" + ref.getName(), k -> new ArrayList<>())
+            .add(
+                "HorizontalPodAutoscaler "
+                    + workload.namespace()
+                    + "/"
+                    + hpa.getMetadata().getName());
       }
     }
     for (GenericKubernetesResource scaledObject : kedaScaledObjects(workload)) {
@@ -160,15 +195,17 @@ public final class KubernetesScaler implements Scaler {
       Object kind = scaledObject.get("spec", "scaleTargetRef", "kind");
       // KEDA defaults scaleTargetRef.kind to Deployment.
       String targetKind = kind == null ? "Deployment" : kind.toString();
-      if (workload.name().equals(name) && workload.kind().displayName().equals(targetKind)) {
-        competing.add(
-            "ScaledObject (KEDA) "
-                + workload.namespace()
-                + "/"
-                + scaledObject.getMetadata().getName());
+      if (name != null) {
+        byTarget
+            .computeIfAbsent(targetKind + "/" + name, k -> new ArrayList<>())
+            .add(
+                "ScaledObject (KEDA) "
+                    + workload.namespace()
+                    + "/"
+                    + scaledObject.getMetadata().getName());
       }
     }
-    return competing;
+    return byTarget;
   }
 
   private List<GenericKubernetesResource> kedaScaledObjects(WorkloadRef workload)

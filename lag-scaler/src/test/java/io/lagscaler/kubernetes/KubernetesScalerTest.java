@@ -353,6 +353,40 @@ class KubernetesScalerTest {
     assertThat(cluster.takeRequests()).allMatch(r -> r.startsWith("GET "));
   }
 
+  @Test
+  void competingAutoscalersAreListedOncePerNamespaceNotOncePerTarget() throws Exception {
+    cluster.createDeployment(NS, "orders", 1);
+    cluster.createDeployment(NS, "payments", 1);
+    cluster.createStatefulSet(NS, "ledger", 1);
+    cluster.takeRequests();
+
+    scaler.read(ORDERS);
+    scaler.read(new WorkloadRef(NS, WorkloadKind.DEPLOYMENT, "payments"));
+    scaler.read(new WorkloadRef(NS, WorkloadKind.STATEFUL_SET, "ledger"));
+
+    List<String> requests = cluster.takeRequests();
+    assertThat(requests.stream().filter(r -> r.contains("/horizontalpodautoscalers")).count())
+        .isEqualTo(1);
+    assertThat(requests.stream().filter(r -> r.contains("/scaledobjects")).count()).isEqualTo(1);
+  }
+
+  @Test
+  void aNewHpaIsNoticedOnceTheListAges() throws Exception {
+    KubernetesScaler shortLived =
+        new KubernetesScaler(cluster.client, 3, java.time.Duration.ofMillis(300));
+    cluster.createDeployment(NS, "orders", 1);
+    assertThat(shortLived.read(ORDERS).competingAutoscalers()).isEmpty();
+
+    createHpa("late-hpa", "Deployment", "orders");
+    assertThat(shortLived.read(ORDERS).competingAutoscalers())
+        .as("still the cached list")
+        .isEmpty();
+    Thread.sleep(350); // the list's max age: real time in this I/O adapter
+
+    assertThat(shortLived.read(ORDERS).competingAutoscalers())
+        .containsExactly("HorizontalPodAutoscaler shop/late-hpa");
+  }
+
   private void createHpa(String name, String kind, String target) {
     cluster
         .client
