@@ -23,6 +23,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket server;
+  private Thread acceptor;
 
   private TcpProxy(int port, int targetPort) {
     this.port = port;
@@ -49,6 +50,15 @@ public final class TcpProxy implements AutoCloseable {
     ServerSocket current = server;
     server = null;
     closeQuietly(current);
+    // Wait for the accept loop to end, so that once cut() returns no connection gets through.
+    if (acceptor != null) {
+      try {
+        acceptor.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      acceptor = null;
+    }
     sockets.forEach(TcpProxy::closeQuietly);
     sockets.clear();
   }
@@ -63,7 +73,8 @@ public final class TcpProxy implements AutoCloseable {
       listening.setReuseAddress(true);
       listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       server = listening;
-      Thread.ofVirtual().name("proxy-accept-" + port).start(() -> accept(listening));
+      acceptor =
+          Thread.ofPlatform().daemon().name("proxy-accept-" + port).start(() -> accept(listening));
     } catch (IOException e) {
       throw new UncheckedIOException("could not listen on " + port, e);
     }
@@ -73,6 +84,10 @@ public final class TcpProxy implements AutoCloseable {
     while (!listening.isClosed()) {
       try {
         Socket client = listening.accept();
+        if (server != listening) {
+          client.close(); // accepted during a cut
+          continue;
+        }
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
         client.setTcpNoDelay(true);
         upstream.setTcpNoDelay(true);

@@ -66,9 +66,9 @@ public record ServiceConfig(
     if (max.compareTo(initial) < 0) {
       env.reject(
           "STORE_BACKOFF_MAX="
-              + max
+              + env.string("STORE_BACKOFF_MAX", "5s")
               + " is shorter than STORE_BACKOFF_INITIAL="
-              + initial
+              + env.string("STORE_BACKOFF_INITIAL", "200ms")
               + ": the maximum must be at least the initial backoff");
     }
     return new Consumer(
