@@ -46,7 +46,19 @@ public final class Charts {
   /** {@code helm template} with optional values file and --set pairs; returns every document. */
   public static List<Map<String, Object>> template(
       Path chart, Path valuesFile, Map<String, Object> sets) {
-    var command = new Helm(chart).template().withName("platform").withKubeVersion(KUBE_VERSION);
+    return template(chart, "platform", null, valuesFile, sets);
+  }
+
+  /**
+   * {@code helm template RELEASE CHART -n NAMESPACE} (the namespace left to Helm's default when
+   * null) with optional values file and --set pairs; returns every document.
+   */
+  public static List<Map<String, Object>> template(
+      Path chart, String release, String namespace, Path valuesFile, Map<String, Object> sets) {
+    var command = new Helm(chart).template().withName(release).withKubeVersion(KUBE_VERSION);
+    if (namespace != null) {
+      command = command.withNamespace(namespace);
+    }
     if (valuesFile != null) {
       command = command.withValuesFile(valuesFile);
     }

@@ -23,7 +23,9 @@ public final class KubernetesSchemas {
       Set.of(
           "kafka.strimzi.io/Kafka",
           "kafka.strimzi.io/KafkaNodePool",
-          "monitoring.coreos.com/PodMonitor");
+          "monitoring.coreos.com/PodMonitor",
+          "monitoring.coreos.com/ServiceMonitor",
+          "monitoring.coreos.com/PrometheusRule");
 
   private KubernetesSchemas() {}
 
