@@ -21,7 +21,6 @@ import io.lagscaler.config.ScalerConfig;
 import io.lagscaler.controller.Action;
 import io.lagscaler.controller.Controller;
 import io.lagscaler.controller.ControllerStatus;
-import io.lagscaler.controller.Leadership;
 import io.lagscaler.controller.TargetStatus;
 import io.lagscaler.devstack.GroupOffsetsSeeder;
 import io.lagscaler.devstack.KafkaCluster;
@@ -370,28 +369,11 @@ class LagScalerOnMockApiServerTest {
             throw new IllegalStateException(e);
           }
         };
-    Leadership leadership =
-        new Leadership() {
-          @Override
-          public boolean isLeader() {
-            return election.isLeader();
-          }
-
-          @Override
-          public Optional<String> currentLeader() {
-            return election.currentLeader();
-          }
-
-          @Override
-          public String identity() {
-            return election.identity();
-          }
-        };
     return new Controller(
         readers,
         kube.scaler(),
         recorder,
-        leadership,
+        election, // LeaderElection is the controller's Leadership
         new ScalerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false),
         Clock.systemUTC(),
         rejection -> {},
