@@ -84,6 +84,13 @@ public final class DemoCommand implements Callable<Integer> {
   Duration targetLag;
 
   @Option(
+      names = "--scale-down-window",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description = "lag-scaler's scale-down stabilization window (default ${DEFAULT-VALUE}).")
+  Duration scaleDownWindow;
+
+  @Option(
       names = "--services-dir",
       defaultValue = "services",
       description = "Where services/<name>/target/<name>.jar are.")
@@ -123,6 +130,7 @@ public final class DemoCommand implements Callable<Integer> {
               processingCostMicros,
               maxReplicas,
               targetLag,
+              scaleDownWindow,
               servicesDir,
               logs);
       DemoRun.Result result = new DemoRun(settings, live).run();

@@ -61,6 +61,7 @@ public final class DemoRun {
       int processingCostMicros,
       int maxReplicas,
       Duration targetLag,
+      Duration scaleDownWindow,
       Path servicesDir,
       Path logDir) {}
 
@@ -116,6 +117,11 @@ public final class DemoRun {
       env.put("CONSUMER_GROUP", GROUP);
       env.put("TRACING_SAMPLE_RATE", "0");
       env.put("PROCESSING_COST_MICROS", Integer.toString(settings.processingCostMicros()));
+      // About a second of work per batch: a rebalance waits for every member's batch to finish,
+      // and the default 500 records would be 10 s of work at 20 ms each.
+      env.put(
+          "MAX_POLL_RECORDS",
+          Integer.toString(Math.max(10, 1_000_000 / settings.processingCostMicros())));
       Path logs = settings.logDir().resolve(settings.policy());
       scaler.register(
           WORKLOAD,
@@ -325,14 +331,15 @@ public final class DemoRun {
             settleTime: 15s
             behavior:
               scaleDown:
-                stabilizationWindow: 30s
+                stabilizationWindow: %ds
         """,
         bootstrap,
         GROUP,
         TOPIC,
         settings.maxReplicas(),
         settings.targetLag().toSeconds(),
-        perReplica);
+        perReplica,
+        settings.scaleDownWindow().toSeconds());
   }
 
   /** lag-scaler as deployed: the real controller, with local processes as its act step. */

@@ -24,15 +24,18 @@ class DemoCommandTest {
     DemoCommand demo = new DemoCommand();
     ByteArrayOutputStream lines = new ByteArrayOutputStream();
     demo.live = new PrintStream(lines, true, StandardCharsets.UTF_8);
+    // 10 orders/s, a burst of 110/s from 10 s to 30 s, then 10/s again.
+    Path profile =
+        Files.writeString(out.resolve("spike.csv"), "second,rate\n0,10\n10,110\n30,10\n");
     int exit =
         new CommandLine(demo)
             .execute(
-                "--profile", "spike",
-                "--duration", "80s",
-                "--base-rate", "10",
-                "--peak-rate", "110",
+                "--profile", profile.toString(),
+                "--duration", "90s",
+                "--scale-down-window", "15s",
                 "--processing-cost-micros", "20000",
                 "--target-lag", "10s",
+                "--max-replicas", "4",
                 "--services-dir", "../services",
                 "--out", out.toString());
     String live = lines.toString(StandardCharsets.UTF_8);
@@ -40,8 +43,8 @@ class DemoCommandTest {
 
     JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
     assertThat(report.get("policy").asText()).isEqualTo("lag-scaler");
-    assertThat(report.get("durationSeconds").asInt()).isEqualTo(80);
-    // One replica serves 50 orders/s: the 110/s spike needs more, the 10/s after it does not.
+    assertThat(report.get("durationSeconds").asInt()).isEqualTo(90);
+    // One replica serves 50 orders/s: the 110/s burst needs more, the 10/s after it does not.
     assertThat(report.get("maxReplicas").asInt()).as(live).isGreaterThanOrEqualTo(2);
     assertThat(report.get("scaleUps").asInt()).as(live).isPositive();
     assertThat(report.get("scaleDowns").asInt()).as(live).isPositive();
@@ -57,10 +60,11 @@ class DemoCommandTest {
     }
 
     assertThat(Files.readString(out.resolve("report.md"))).contains("## Decisions: lag-scaler");
-    assertThat(Files.readAllLines(out.resolve("timeline.csv"))).hasSize(81);
+    assertThat(Files.readAllLines(out.resolve("timeline.csv"))).hasSize(91);
     var png = ImageIO.read(out.resolve("timeline.png").toFile());
     assertThat(png.getWidth()).isEqualTo(1100);
     assertThat(png.getHeight()).isEqualTo(3 * 330);
     assertThat(live).contains("[  40s] lag-scaler").contains("replicas");
+    assertThat(report.get("profile").asText()).isEqualTo(profile.toString());
   }
 }
