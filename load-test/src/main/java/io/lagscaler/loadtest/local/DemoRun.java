@@ -157,13 +157,14 @@ public final class DemoRun {
     long lastCommitted = 0;
     double arrival = 0;
     double consumption = 0;
+    long lastSampleNanos = startNanos;
     try {
       for (int t = 0; t < settings.durationSeconds(); t++) {
         sleepUntil(startNanos + Duration.ofSeconds(t + 1).toNanos());
         if (!producer.isAlive()) {
           throw new IllegalStateException("the producer stopped");
         }
-        int before = scaler.read(WORKLOAD).desired();
+        int before = scaler.desired(WORKLOAD);
         String reason = policy.tick(t + 1);
         ScaleState state = scaler.read(WORKLOAD);
         if (state.desired() != before) {
@@ -172,12 +173,17 @@ public final class DemoRun {
         long end = kafka.endOffsetTotal(TOPIC);
         long committed = Math.min(end, kafka.committedTotal(GROUP, TOPIC));
         logEnds.add(new long[] {t + 1, end});
+        // Per second of wall time between samples: a sample delayed by a slow probe is followed
+        // by one taken at once, and per-sample deltas would show that as a spike and a dip.
+        long sampledAt = System.nanoTime();
+        double elapsed = Math.max(0.05, (sampledAt - lastSampleNanos) / 1e9);
+        lastSampleNanos = sampledAt;
+        double in = (end - lastEnd) / elapsed;
+        double outRate = (committed - lastCommitted) / elapsed;
         // Smoothed over about 3 s, like a dashboard's rate(): per-second counts are lumpy.
-        arrival = t == 0 ? end - lastEnd : 0.6 * arrival + 0.4 * (end - lastEnd);
-        consumption =
-            t == 0
-                ? committed - lastCommitted
-                : 0.6 * consumption + 0.4 * (committed - lastCommitted);
+        double weight = Math.min(1, 0.4 * elapsed);
+        arrival = t == 0 ? in : (1 - weight) * arrival + weight * in;
+        consumption = t == 0 ? outRate : (1 - weight) * consumption + weight * outRate;
         lastEnd = end;
         lastCommitted = committed;
         Sample s =

@@ -54,14 +54,23 @@ public final class LocalProcessScaler implements Scaler, AutoCloseable {
     synchronized (this) {
       running = List.copyOf(processes(workload));
     }
-    int alive = 0;
+    // Probed in parallel: a replica busy starting can take its whole timeout to answer.
+    List<java.util.concurrent.Future<Boolean>> probes = new ArrayList<>();
+    try (var probing = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (ServiceProcess p : running) {
+        probes.add(probing.submit(p::ready));
+      }
+    }
+    int alive = (int) running.stream().filter(ServiceProcess::isAlive).count();
     int ready = 0;
-    for (ServiceProcess p : running) {
-      if (p.isAlive()) {
-        alive++;
-        if (p.ready()) {
-          ready++;
-        }
+    for (var probe : probes) {
+      try {
+        ready += probe.get() ? 1 : 0;
+      } catch (java.util.concurrent.ExecutionException e) {
+        // A probe that failed is a replica not ready.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ScalerException(ScalerException.Kind.API_ERROR, "interrupted", e);
       }
     }
     return new ScaleState(running.size(), alive, ready, Map.of(), List.of());
@@ -92,6 +101,11 @@ public final class LocalProcessScaler implements Scaler, AutoCloseable {
       stopping.add(
           Thread.ofVirtual().name("stop-" + victim.name()).start(() -> victim.stop(grace)));
     }
+  }
+
+  /** The replicas asked for, without probing them. */
+  public synchronized int desired(WorkloadRef workload) throws ScalerException {
+    return processes(workload).size();
   }
 
   /** The process ids of a workload's replicas, oldest first (for logs and tests). */
