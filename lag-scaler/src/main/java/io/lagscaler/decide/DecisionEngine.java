@@ -452,9 +452,16 @@ public final class DecisionEngine {
         int n = countFor(fraction, partitions, policy.evenDistribution());
         double backlog = lag;
         String cost = "";
-        if (n < current && current > 0 && timeLag.orElse(0) + pause > target * CALM) {
+        double caughtUp = Math.max(1.0, target * 0.1);
+        if (n < current
+            && current > 0
+            && timeLag.orElse(0) + pause > target * CALM
+            && timeLag.orElse(0) > caughtUp) {
           // A change pauses every consumer while the group rebalances: the time lag grows by the
-          // pause. Shrinking is only worth it when that leaves the group well within target.
+          // pause. Shrinking is only worth it when that leaves the group well within target, so
+          // wait while the time lag can still shrink. Once caught up, waiting cannot make the
+          // pause cheaper (it may alone exceed the margin when pods start slowly): shrink then,
+          // or the group would hold its extra replicas forever.
           step.set(
               current,
               Reason.REBALANCE_COST,

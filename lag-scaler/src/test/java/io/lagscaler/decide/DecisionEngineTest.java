@@ -442,6 +442,21 @@ class DecisionEngineTest {
                         "2 would do, but time lag 5 s + a 20 s rebalance > 3/4 of the target"),
                     expect(at(20, 1200, 1200), 2, Reason.SCALE_DOWN)))),
         argumentSet(
+            "rebalance: a pause longer than the margin cannot hold extra replicas forever:"
+                + " once caught up, shrink",
+            new Case(
+                plain().expectedRebalance(Duration.ofSeconds(30)).build(),
+                24,
+                10,
+                List.of(
+                    expect(at(0, 1000, 0), 10, Reason.WARMING_UP),
+                    expect(
+                        at(10, 1100, 1000).timeLag(5),
+                        10,
+                        Reason.REBALANCE_COST,
+                        "2 would do, but time lag 5 s + a 30 s rebalance > 3/4 of the target"),
+                    expect(at(20, 1200, 1200), 2, Reason.SCALE_DOWN)))),
+        argumentSet(
             "rebalance: a scale-up also drains what arrives during its own rebalance",
             new Case(
                 plain().expectedRebalance(Duration.ofSeconds(10)).build(),

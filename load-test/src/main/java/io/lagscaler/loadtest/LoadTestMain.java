@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       io.lagscaler.loadtest.sim.SimulateAllCommand.class,
       io.lagscaler.loadtest.services.ChaosCommand.class,
       io.lagscaler.loadtest.services.ThroughputCommand.class,
+      io.lagscaler.loadtest.local.DemoCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LoadTestMain {

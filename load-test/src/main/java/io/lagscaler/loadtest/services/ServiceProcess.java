@@ -126,6 +126,32 @@ public final class ServiceProcess {
     throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log);
   }
 
+  /** One /readyz probe: true when it answers 200 now (false while starting or when it fails). */
+  public boolean ready() {
+    if (!process.isAlive()) {
+      return false;
+    }
+    try {
+      return HTTP.send(
+                  HttpRequest.newBuilder(URI.create(url("/readyz")))
+                      .timeout(Duration.ofSeconds(1))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (IOException notYet) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Where the process writes its output. */
+  public Path log() {
+    return log;
+  }
+
   public String url(String path) {
     return "http://127.0.0.1:" + httpPort + path;
   }

@@ -18,11 +18,16 @@ public final class KedaAutoscaler implements Autoscaler {
   private String reason = "START";
 
   public KedaAutoscaler(Scenario s) {
-    this.keda = s.keda();
-    this.minReplicaCount = s.minReplicas();
+    this(s.keda(), s.minReplicas(), s.maxReplicas(), s.initialReplicas());
+  }
+
+  /** A ScaledObject with these trigger settings and bounds, over a workload at {@code initial}. */
+  public KedaAutoscaler(Scenario.Keda keda, int minReplicaCount, int maxReplicaCount, int initial) {
+    this.keda = keda;
+    this.minReplicaCount = minReplicaCount;
     // KEDA creates the HPA with minReplicas max(1, minReplicaCount).
-    this.hpa = new Hpa(Math.max(1, s.minReplicas()), s.maxReplicas());
-    hpa.seed(0, s.initialReplicas());
+    this.hpa = new Hpa(Math.max(1, minReplicaCount), maxReplicaCount);
+    hpa.seed(0, initial);
   }
 
   @Override

@@ -1,0 +1,167 @@
+package io.lagscaler.loadtest.local;
+
+import io.lagscaler.cli.DurationConverter;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The one-command local demo: Kafka, Redis and store-totals on this machine, store-totals scaled as
+ * local processes by lag-scaler (or the KEDA model), orders on a profile, a live line a second and
+ * a report with a chart at the end.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Watch lag-scaler scale store-totals (local processes) under a load profile; writes"
+            + " report.md, report.json, timeline.csv and timeline.png.")
+public final class DemoCommand implements Callable<Integer> {
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--profile",
+      defaultValue = "spike",
+      description =
+          "constant, step, ramp, spike, sine (diurnal), onoff, or a CSV file of second,rate"
+              + " (default ${DEFAULT-VALUE}).")
+  String profile;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "300s",
+      converter = DurationConverter.class,
+      description = "How long the load runs (default ${DEFAULT-VALUE}).")
+  Duration duration;
+
+  @Option(
+      names = "--policy",
+      defaultValue = "lag-scaler",
+      description = "lag-scaler or keda (KEDA's Kafka scaler and the HPA, as transcribed).")
+  String policy;
+
+  @Option(names = "--compare", description = "Run lag-scaler, then keda; one report and chart.")
+  boolean compare;
+
+  @Option(names = "--out", defaultValue = "demo-report", description = "Report directory.")
+  Path out;
+
+  @Option(names = "--base-rate", defaultValue = "15", description = "Orders/s off-peak.")
+  double baseRate;
+
+  @Option(names = "--peak-rate", defaultValue = "120", description = "Orders/s at the peak.")
+  double peakRate;
+
+  @Option(
+      names = "--processing-cost-micros",
+      defaultValue = "20000",
+      description =
+          "store-totals' CPU per order (PROCESSING_COST_MICROS); one replica serves at most"
+              + " 1e6/cost orders/s (default ${DEFAULT-VALUE}: 50/s, below the peak).")
+  int processingCostMicros;
+
+  @Option(names = "--max-replicas", defaultValue = "6", description = "Most replicas.")
+  int maxReplicas;
+
+  @Option(names = "--partitions", defaultValue = "12", description = "Partitions of orders.")
+  int partitions;
+
+  @Option(
+      names = "--target-lag",
+      defaultValue = "15s",
+      converter = DurationConverter.class,
+      description = "The time-lag target (lag-scaler's targetLag; KEDA's lagThreshold from it).")
+  Duration targetLag;
+
+  @Option(
+      names = "--scale-down-window",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description = "lag-scaler's scale-down stabilization window (default ${DEFAULT-VALUE}).")
+  Duration scaleDownWindow;
+
+  @Option(
+      names = "--services-dir",
+      defaultValue = "services",
+      description = "Where services/<name>/target/<name>.jar are.")
+  Path servicesDir;
+
+  /** Where the live lines go; tests may redirect them. */
+  PrintStream live = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    // Before the first Kafka class logs: the broker and clients are chatty at INFO.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    if (!compare && !policy.equals("lag-scaler") && !policy.equals("keda")) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--policy must be lag-scaler or keda, not " + policy);
+    }
+    int seconds = (int) duration.toSeconds();
+    if (seconds < 10) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be >= 10s");
+    }
+    Profile load;
+    try {
+      load = Profile.of(profile, baseRate, peakRate, seconds);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Path logs = Files.createTempDirectory("lagscaler-demo-");
+    List<String> policies = compare ? List.of("lag-scaler", "keda") : List.of(policy);
+    List<DemoRun.Result> results = new ArrayList<>();
+    for (String p : policies) {
+      DemoRun.Settings settings =
+          new DemoRun.Settings(
+              p,
+              load,
+              seconds,
+              partitions,
+              processingCostMicros,
+              maxReplicas,
+              targetLag,
+              scaleDownWindow,
+              servicesDir,
+              logs);
+      DemoRun.Result result = new DemoRun(settings, live).run();
+      results.add(result);
+      if (compare) {
+        DemoReport.write(out.resolve(p), result);
+      }
+    }
+    DemoReport.writeAll(out, results);
+    for (DemoRun.Result r : results) {
+      Map<String, Object> f = DemoReport.figures(r);
+      live.printf(
+          "[demo] %s: max %s replicas, final %s, max lag %s (%.0f s), %s s over the %s s"
+              + " target, %s scale events, %s replica-seconds, %s produced, %s consumed%n",
+          r.policy(),
+          f.get("maxReplicas"),
+          f.get("finalReplicas"),
+          f.get("maxLag"),
+          (Double) f.get("maxLagSeconds"),
+          f.get("sloViolationSeconds"),
+          f.get("targetLagSeconds"),
+          f.get("scalingEvents"),
+          f.get("replicaSeconds"),
+          f.get("messagesProduced"),
+          f.get("messagesConsumed"));
+    }
+    live.println(
+        "[demo] report: "
+            + out.resolve("report.md").toAbsolutePath()
+            + ", chart: "
+            + out.resolve("timeline.png").toAbsolutePath());
+    return 0;
+  }
+}

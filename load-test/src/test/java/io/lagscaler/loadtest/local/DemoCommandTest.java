@@ -1,0 +1,70 @@
+package io.lagscaler.loadtest.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** A short demo, end to end: real Kafka, Redis, store-totals processes and lag-scaler. */
+class DemoCommandTest {
+
+  @Test
+  void lagScalerScalesUpUnderTheSpikeAndBackDownAfterItAndWritesTheReport(@TempDir Path out)
+      throws Exception {
+    DemoCommand demo = new DemoCommand();
+    ByteArrayOutputStream lines = new ByteArrayOutputStream();
+    demo.live = new PrintStream(lines, true, StandardCharsets.UTF_8);
+    // 10 orders/s, a burst of 110/s from 10 s to 30 s, then 10/s again.
+    Path profile =
+        Files.writeString(out.resolve("spike.csv"), "second,rate\n0,10\n10,110\n30,10\n");
+    int exit =
+        new CommandLine(demo)
+            .execute(
+                "--profile", profile.toString(),
+                "--duration", "90s",
+                "--scale-down-window", "15s",
+                "--processing-cost-micros", "20000",
+                "--target-lag", "10s",
+                "--max-replicas", "4",
+                "--services-dir", "../services",
+                "--out", out.toString());
+    String live = lines.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as(live).isZero();
+
+    JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    assertThat(report.get("policy").asText()).isEqualTo("lag-scaler");
+    assertThat(report.get("durationSeconds").asInt()).isEqualTo(90);
+    // One replica serves 50 orders/s: the 110/s burst needs more, the 10/s after it does not.
+    assertThat(report.get("maxReplicas").asInt()).as(live).isGreaterThanOrEqualTo(2);
+    assertThat(report.get("scaleUps").asInt()).as(live).isPositive();
+    assertThat(report.get("scaleDowns").asInt()).as(live).isPositive();
+    assertThat(report.get("finalReplicas").asInt())
+        .as(live)
+        .isLessThan(report.get("maxReplicas").asInt());
+    assertThat(report.get("messagesProduced").asLong()).isGreaterThan(1_500);
+    assertThat(report.get("messagesConsumed").asLong()).isPositive();
+    for (String field :
+        List.of(
+            "maxLag", "maxLagSeconds", "sloViolationSeconds", "scalingEvents", "replicaSeconds")) {
+      assertThat(report.has(field)).as(field).isTrue();
+    }
+
+    assertThat(Files.readString(out.resolve("report.md"))).contains("## Decisions: lag-scaler");
+    assertThat(Files.readAllLines(out.resolve("timeline.csv"))).hasSize(91);
+    var png = ImageIO.read(out.resolve("timeline.png").toFile());
+    assertThat(png.getWidth()).isEqualTo(1100);
+    assertThat(png.getHeight()).isEqualTo(3 * 330);
+    assertThat(live).contains("[  40s] lag-scaler").contains("replicas");
+    assertThat(report.get("profile").asText()).isEqualTo(profile.toString());
+  }
+}
