@@ -342,7 +342,12 @@ public final class DecisionEngine {
         continue;
       }
       consumed += delta;
-      if (a.lag() > 0 && b.lag() > 0) {
+      // Behind means more waiting than a second of this partition's own arrivals: a consumer
+      // that commits after each batch always leaves about that much in flight, and counting it as
+      // a backlog would "measure" its capacity as the arrival rate and keep spare replicas.
+      double arrivedPerSecond =
+          a.logEnd() >= 0 && b.logEnd() >= a.logEnd() ? (b.logEnd() - a.logEnd()) / dt : 0;
+      if (a.lag() > 0 && b.lag() > arrivedPerSecond) {
         lagging++;
         consumedLagging += delta;
       }

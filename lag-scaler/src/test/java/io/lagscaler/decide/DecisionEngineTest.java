@@ -142,6 +142,23 @@ class DecisionEngineTest {
                     // (240 + 2,400 / 30) / 216 = 1.5
                     expect(at(10, 1100, 1000), 2, Reason.SCALE_DOWN, "per-replica 240 msg/s")))),
         argumentSet(
+            "rate: a message or two in flight after each commit is not a backlog: the capacity"
+                + " is not measured from it",
+            new Case(
+                plain().build(),
+                12,
+                4,
+                List.of(
+                    expect(at(0, 1000, 999), 4, Reason.WARMING_UP),
+                    // 1 msg/s arrives per partition and 1 stays in flight: keeping up, not
+                    // saturated. The prior stands and 1 replica serves 12 msg/s (the old rule
+                    // measured 3 msg/s a replica from it and asked for 5).
+                    expect(
+                        at(10, 1010, 1009),
+                        1,
+                        Reason.SCALE_DOWN,
+                        "per-replica 100 msg/s (prior)")))),
+        argumentSet(
             "lag mode: replicas = ceil(total lag / lagPerReplica), KEDA's lagThreshold",
             new Case(
                 lagMode().build(),
