@@ -2,7 +2,6 @@ package io.lagscaler.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.lagscaler.act.Leadership;
 import io.lagscaler.config.InvalidConfigException;
 import io.lagscaler.config.KafkaClientProperties;
@@ -281,29 +280,7 @@ class ControllerOnKubernetesTest {
 
   @Test
   void aWorkloadWithAnHpaIsNotFoughtOver() throws Exception {
-    cluster
-        .client
-        .autoscaling()
-        .v2()
-        .horizontalPodAutoscalers()
-        .inNamespace(NS)
-        .resource(
-            new HorizontalPodAutoscalerBuilder()
-                .withNewMetadata()
-                .withName("orders-hpa")
-                .withNamespace(NS)
-                .endMetadata()
-                .withNewSpec()
-                .withNewScaleTargetRef()
-                .withApiVersion("apps/v1")
-                .withKind("Deployment")
-                .withName("orders")
-                .endScaleTargetRef()
-                .withMinReplicas(1)
-                .withMaxReplicas(5)
-                .endSpec()
-                .build())
-        .create();
+    cluster.createHpa(NS, "orders-hpa", "Deployment", "orders");
     Controller controller = alone();
     controller.offer(config("", ""), "test");
 

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.ScaleBuilder;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.lagscaler.act.ScaleState;
 import io.lagscaler.act.ScalerException;
 import io.lagscaler.act.WorkloadKind;
@@ -388,29 +387,7 @@ class KubernetesScalerTest {
   }
 
   private void createHpa(String name, String kind, String target) {
-    cluster
-        .client
-        .autoscaling()
-        .v2()
-        .horizontalPodAutoscalers()
-        .inNamespace(NS)
-        .resource(
-            new HorizontalPodAutoscalerBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(NS)
-                .endMetadata()
-                .withNewSpec()
-                .withNewScaleTargetRef()
-                .withApiVersion("apps/v1")
-                .withKind(kind)
-                .withName(target)
-                .endScaleTargetRef()
-                .withMinReplicas(1)
-                .withMaxReplicas(10)
-                .endSpec()
-                .build())
-        .create();
+    cluster.createHpa(NS, name, kind, target);
   }
 
   private void createScaledObject(String name, Map<String, Object> scaleTargetRef) {

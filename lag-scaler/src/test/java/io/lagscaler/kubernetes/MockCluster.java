@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -127,6 +128,32 @@ final class MockCluster implements AutoCloseable {
   }
 
   /** What the deployment controller would write: pods that exist and pods that are ready. */
+  /** An autoscaling/v2 HPA whose scaleTargetRef is {@code kind/target}: a competing autoscaler. */
+  void createHpa(String namespace, String name, String kind, String target) {
+    client
+        .autoscaling()
+        .v2()
+        .horizontalPodAutoscalers()
+        .inNamespace(namespace)
+        .resource(
+            new HorizontalPodAutoscalerBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewSpec()
+                .withNewScaleTargetRef()
+                .withApiVersion("apps/v1")
+                .withKind(kind)
+                .withName(target)
+                .endScaleTargetRef()
+                .withMinReplicas(1)
+                .withMaxReplicas(10)
+                .endSpec()
+                .build())
+        .create();
+  }
+
   void deploymentStatus(String namespace, String name, int replicas, int ready) {
     client
         .apps()
