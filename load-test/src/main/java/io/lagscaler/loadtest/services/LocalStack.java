@@ -3,6 +3,7 @@ package io.lagscaler.loadtest.services;
 import io.lagscaler.devstack.KafkaBrokerProcess;
 import io.lagscaler.devstack.LocalRedis;
 import io.lagscaler.devstack.Neo4jProcess;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,6 +42,14 @@ public final class LocalStack implements AutoCloseable {
 
   public String boltUri() {
     return neo4j.boltUri();
+  }
+
+  /**
+   * The stack's own metrics endpoints (the broker's JMX exporter, the Redis exporter) when they run;
+   * empty otherwise.
+   */
+  public List<MetricsEndpoint> metricsEndpoints() {
+    return List.of();
   }
 
   @Override
