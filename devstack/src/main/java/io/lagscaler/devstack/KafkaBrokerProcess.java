@@ -32,12 +32,15 @@ public final class KafkaBrokerProcess implements KafkaCluster {
   private final Path dataDir;
   private final int port;
   private final boolean deleteOnClose;
+  private final int metricsPort;
 
-  private KafkaBrokerProcess(Process process, Path dataDir, int port, boolean deleteOnClose) {
+  private KafkaBrokerProcess(
+      Process process, Path dataDir, int port, boolean deleteOnClose, int metricsPort) {
     this.process = process;
     this.dataDir = dataDir;
     this.port = port;
     this.deleteOnClose = deleteOnClose;
+    this.metricsPort = metricsPort;
   }
 
   /** Starts a broker on a free loopback port with a fresh temporary log directory. */
@@ -50,8 +53,30 @@ public final class KafkaBrokerProcess implements KafkaCluster {
    * {@code heap} is the child's -Xmx flag.
    */
   public static KafkaBrokerProcess start(Map<String, Object> overrides, String heap) {
+    return start(overrides, heap, false);
+  }
+
+  /**
+   * As {@link #start(Map, String)}, with the broker's metrics served for Prometheus by the JMX
+   * exporter agent, using the platform chart's rules ({@code helm/platform/files/
+   * kafka-metrics-config.yml}), so a local broker exposes the metric names a Strimzi broker does.
+   */
+  public static KafkaBrokerProcess startWithMetrics(Map<String, Object> overrides, String heap) {
+    return start(overrides, heap, true);
+  }
+
+  private static KafkaBrokerProcess start(
+      Map<String, Object> overrides, String heap, boolean withMetrics) {
     try {
       Path dir = Files.createTempDirectory("lagscaler-kafka-");
+      int metricsPort = 0;
+      List<String> jvmOptions = new ArrayList<>(List.of(heap));
+      if (withMetrics) {
+        metricsPort = freePort();
+        Path agent = copyResource("jmx_prometheus_javaagent.jar", dir);
+        Path rules = copyResource("kafka-metrics-config.yml", dir);
+        jvmOptions.add("-javaagent:" + agent + "=127.0.0.1:" + metricsPort + ":" + rules);
+      }
       int port = freePort();
       int controllerPort = freePort();
       Map<String, Object> config = new LinkedHashMap<>(LocalKafka.singleNodeDefaults());
@@ -78,7 +103,7 @@ public final class KafkaBrokerProcess implements KafkaCluster {
       Process format =
           java(
                   dir,
-                  "-Xmx256m",
+                  List.of("-Xmx256m"),
                   "kafka.tools.StorageTool",
                   "format",
                   "-t",
@@ -95,11 +120,11 @@ public final class KafkaBrokerProcess implements KafkaCluster {
       }
 
       Process broker =
-          java(dir, heap, "kafka.Kafka", properties.toString())
+          java(dir, jvmOptions, "kafka.Kafka", properties.toString())
               .redirectOutput(dir.resolve("broker.log").toFile())
               .redirectErrorStream(true)
               .start();
-      KafkaBrokerProcess handle = new KafkaBrokerProcess(broker, dir, port, true);
+      KafkaBrokerProcess handle = new KafkaBrokerProcess(broker, dir, port, true, metricsPort);
       // Stop the child even when the parent is killed with SIGTERM or exits without closing.
       Runtime.getRuntime().addShutdownHook(new Thread(handle::stopQuietly, "kafka-broker-stop"));
       handle.awaitPort();
@@ -112,10 +137,11 @@ public final class KafkaBrokerProcess implements KafkaCluster {
     }
   }
 
-  private static ProcessBuilder java(Path dir, String heap, String mainClass, String... args) {
+  private static ProcessBuilder java(
+      Path dir, List<String> jvmOptions, String mainClass, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add(heap);
+    command.addAll(jvmOptions);
     command.add("-XX:+UseSerialGC");
     command.add("--sun-misc-unsafe-memory-access=allow");
     command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
@@ -155,6 +181,31 @@ public final class KafkaBrokerProcess implements KafkaCluster {
     stopQuietly();
     throw new IllegalStateException(
         "the Kafka broker did not open port " + port + " within " + START_TIMEOUT);
+  }
+
+  /** Copies a resource of this package (the exporter agent, its rules) into {@code dir}. */
+  private static Path copyResource(String name, Path dir) throws IOException {
+    try (var in = KafkaBrokerProcess.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException(
+            name
+                + " is not on the class path: devstack's build copies it (the JMX exporter agent"
+                + " from Maven Central, the rules from helm/platform/files)");
+      }
+      Path target = dir.resolve(name);
+      Files.copy(in, target);
+      return target;
+    }
+  }
+
+  /**
+   * Where the broker's Prometheus metrics are served ({@code host:port}, path {@code /metrics}),
+   * when it was started {@link #startWithMetrics with metrics}.
+   */
+  public java.util.Optional<String> metricsAddress() {
+    return metricsPort == 0
+        ? java.util.Optional.empty()
+        : java.util.Optional.of("127.0.0.1:" + metricsPort);
   }
 
   @Override
