@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ClassicGroupDescription;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.DescribeClassicGroupsOptions;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.GroupListing;
@@ -43,11 +45,12 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * that talks to Kafka's Admin client.
  *
  * <p>Per poll, whatever the number of groups: one multi-group {@code listConsumerGroupOffsets}, one
- * {@code describeConsumerGroups}, one {@code describeTopics} for the union of the groups' topics,
- * and one {@code listOffsets} per offset spec (latest, earliest, and latest read-committed only
- * when some group reads committed) over the union of their partitions. The admin client fans each
- * call out to the coordinators or partition leaders, so the request count grows with brokers, never
- * with groups; {@link Poll.PollStats#brokerRequests()} counts it from the client's own metrics.
+ * {@code describeConsumerGroups} (or {@code describeClassicGroups} when every group was classic at
+ * the last poll), one {@code describeTopics} for the union of the groups' topics, and one {@code
+ * listOffsets} per offset spec (latest, earliest, and latest read-committed only when some group
+ * reads committed) over the union of their partitions. The admin client fans each call out to the
+ * coordinators or partition leaders, so the request count grows with brokers, never with groups;
+ * {@link Poll.PollStats#brokerRequests()} counts it from the client's own metrics.
  */
 public final class LagReader implements AutoCloseable {
 
@@ -59,6 +62,12 @@ public final class LagReader implements AutoCloseable {
   private final Duration metadataMaxAge;
   private final Clock clock;
   private final Map<String, CachedCount> partitionCounts = new HashMap<>();
+
+  /**
+   * Each group's protocol as the last poll that described it found it: picks the describe call. One
+   * entry per group ever polled (a group that fails to describe is forgotten).
+   */
+  private final Map<String, GroupProtocol> lastProtocol = new HashMap<>();
 
   LagReader(Admin admin, Duration timeout, Duration metadataMaxAge, Clock clock) {
     this.admin = admin;
@@ -102,9 +111,16 @@ public final class LagReader implements AutoCloseable {
     Deadline deadline = new Deadline(timeout);
 
     List<String> groupIds = queries.stream().map(GroupQuery::group).distinct().toList();
-    Map<String, Outcome<Map<TopicPartition, OffsetAndMetadata>>> committed =
-        readCommitted(groupIds, deadline);
-    Map<String, Outcome<ConsumerGroupDescription>> described = describeGroups(groupIds, deadline);
+    // Both calls go out before either is awaited.
+    var commits =
+        admin.listConsumerGroupOffsets(
+            commitSpecs(groupIds),
+            new ListConsumerGroupOffsetsOptions().timeoutMs(deadline.remainingMillis()));
+    Map<String, Outcome<Description>> described = describeGroups(groupIds, deadline);
+    Map<String, Outcome<Map<TopicPartition, OffsetAndMetadata>>> committed = new LinkedHashMap<>();
+    for (String group : groupIds) {
+      committed.put(group, await(commits.partitionsToOffsetAndMetadata(group), deadline));
+    }
 
     Map<String, SortedSet<String>> topicsByGroup = new LinkedHashMap<>();
     for (GroupQuery query : queries) {
@@ -210,30 +226,78 @@ public final class LagReader implements AutoCloseable {
     admin.close(Duration.ofSeconds(5));
   }
 
-  private Map<String, Outcome<Map<TopicPartition, OffsetAndMetadata>>> readCommitted(
-      List<String> groupIds, Deadline deadline) {
+  private static Map<String, ListConsumerGroupOffsetsSpec> commitSpecs(List<String> groupIds) {
     Map<String, ListConsumerGroupOffsetsSpec> specs = new LinkedHashMap<>();
     groupIds.forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec()));
-    var result =
-        admin.listConsumerGroupOffsets(
-            specs, new ListConsumerGroupOffsetsOptions().timeoutMs(deadline.remainingMillis()));
-    Map<String, Outcome<Map<TopicPartition, OffsetAndMetadata>>> out = new LinkedHashMap<>();
-    for (String group : groupIds) {
-      out.put(group, await(result.partitionsToOffsetAndMetadata(group), deadline));
+    return specs;
+  }
+
+  /** What a group's description says, from either protocol's describe call. */
+  private record Description(GroupState state, int members, GroupProtocol protocol) {}
+
+  /**
+   * Describes the groups. Kafka 4's {@code describeConsumerGroups} asks with the consumer
+   * protocol's API and asks classic groups again with the classic one: two requests. When the last
+   * poll found every group classic, {@code describeClassicGroups} asks once; a group that is no
+   * longer classic (migrated to the consumer protocol) is described again the general way in the
+   * same poll.
+   */
+  private Map<String, Outcome<Description>> describeGroups(
+      List<String> groupIds, Deadline deadline) {
+    Map<String, Outcome<Description>> out = new LinkedHashMap<>();
+    List<String> general = groupIds;
+    if (!groupIds.isEmpty()
+        && groupIds.stream().allMatch(g -> lastProtocol.get(g) == GroupProtocol.CLASSIC)) {
+      var result =
+          admin.describeClassicGroups(
+              groupIds, new DescribeClassicGroupsOptions().timeoutMs(deadline.remainingMillis()));
+      general = new ArrayList<>();
+      for (String group : groupIds) {
+        Outcome<Description> d =
+            await(result.describedGroups().get(group), deadline).map(LagReader::classic);
+        if (d instanceof Outcome.Ok<Description> ok && ok.value().state() != GroupState.DEAD) {
+          out.put(group, d);
+        } else {
+          general.add(group);
+        }
+      }
     }
+    if (!general.isEmpty()) {
+      var result =
+          admin.describeConsumerGroups(
+              general, new DescribeConsumerGroupsOptions().timeoutMs(deadline.remainingMillis()));
+      for (String group : general) {
+        out.put(group, await(result.describedGroups().get(group), deadline).map(LagReader::any));
+      }
+    }
+    out.forEach(
+        (group, d) -> {
+          if (d instanceof Outcome.Ok<Description> ok) {
+            lastProtocol.put(group, ok.value().protocol());
+          } else {
+            lastProtocol.remove(group);
+          }
+        });
     return out;
   }
 
-  private Map<String, Outcome<ConsumerGroupDescription>> describeGroups(
-      List<String> groupIds, Deadline deadline) {
-    var result =
-        admin.describeConsumerGroups(
-            groupIds, new DescribeConsumerGroupsOptions().timeoutMs(deadline.remainingMillis()));
-    Map<String, Outcome<ConsumerGroupDescription>> out = new LinkedHashMap<>();
-    for (String group : groupIds) {
-      out.put(group, await(result.describedGroups().get(group), deadline));
-    }
-    return out;
+  private static Description any(ConsumerGroupDescription d) {
+    return new Description(
+        state(d.groupState()),
+        d.members().size(),
+        d.type() == GroupType.CONSUMER ? GroupProtocol.CONSUMER : GroupProtocol.CLASSIC);
+  }
+
+  private static Description classic(ClassicGroupDescription d) {
+    GroupState state =
+        switch (d.state()) {
+          case STABLE -> GroupState.STABLE;
+          case PREPARING_REBALANCE, COMPLETING_REBALANCE -> GroupState.REBALANCING;
+          case EMPTY -> GroupState.EMPTY;
+          case DEAD -> GroupState.DEAD;
+          case UNKNOWN -> GroupState.UNKNOWN;
+        };
+    return new Description(state, d.members().size(), GroupProtocol.CLASSIC);
   }
 
   /**
@@ -349,7 +413,7 @@ public final class LagReader implements AutoCloseable {
   private static GroupOffsets assemble(
       GroupQuery query,
       Outcome<Map<TopicPartition, OffsetAndMetadata>> committed,
-      Outcome<ConsumerGroupDescription> described,
+      Outcome<Description> described,
       SortedSet<String> topics,
       Map<String, Outcome<Integer>> counts,
       Map<TopicPartition, Offset> logEnds,
@@ -364,10 +428,10 @@ public final class LagReader implements AutoCloseable {
     int members;
     GroupProtocol protocol;
     switch (described) {
-      case Outcome.Ok(ConsumerGroupDescription d) -> {
-        state = state(d.groupState());
-        members = d.members().size();
-        protocol = d.type() == GroupType.CONSUMER ? GroupProtocol.CONSUMER : GroupProtocol.CLASSIC;
+      case Outcome.Ok(Description d) -> {
+        state = d.state();
+        members = d.members();
+        protocol = d.protocol();
         // A group with neither members nor offsets does not exist for scaling purposes.
         if (members == 0 && commits.isEmpty() && state == GroupState.EMPTY) {
           state = GroupState.DEAD;
