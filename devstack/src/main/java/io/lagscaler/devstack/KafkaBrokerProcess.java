@@ -33,15 +33,25 @@ public final class KafkaBrokerProcess implements KafkaCluster {
   private final int port;
   private final boolean deleteOnClose;
   private final int metricsPort;
+  private final Map<String, Integer> securedPorts;
 
   private KafkaBrokerProcess(
-      Process process, Path dataDir, int port, boolean deleteOnClose, int metricsPort) {
+      Process process,
+      Path dataDir,
+      int port,
+      boolean deleteOnClose,
+      int metricsPort,
+      Map<String, Integer> securedPorts) {
     this.process = process;
     this.dataDir = dataDir;
     this.port = port;
     this.deleteOnClose = deleteOnClose;
     this.metricsPort = metricsPort;
+    this.securedPorts = securedPorts;
   }
+
+  /** A SCRAM user the broker knows from the start (added when its storage is formatted). */
+  public record ScramUser(String name, String password) {}
 
   /** Starts a broker on a free loopback port with a fresh temporary log directory. */
   public static KafkaBrokerProcess start() {
@@ -53,7 +63,17 @@ public final class KafkaBrokerProcess implements KafkaCluster {
    * {@code heap} is the child's -Xmx flag.
    */
   public static KafkaBrokerProcess start(Map<String, Object> overrides, String heap) {
-    return start(overrides, heap, false);
+    return start(overrides, heap, false, null, null);
+  }
+
+  /**
+   * A broker that, beside its PLAINTEXT listener, listens with {@code SASL_SSL} (SCRAM-SHA-512,
+   * knowing {@code user}) and with {@code SSL} requiring a client certificate (mutual TLS), using
+   * {@code tls}'s stores: for testing clients' security settings against a real broker. {@link
+   * #securedAddress} gives each listener's address.
+   */
+  public static KafkaBrokerProcess startSecured(TestTls tls, ScramUser user) {
+    return start(Map.of(), "-Xmx512m", false, tls, user);
   }
 
   /**
@@ -62,11 +82,15 @@ public final class KafkaBrokerProcess implements KafkaCluster {
    * kafka-metrics-config.yml}), so a local broker exposes the metric names a Strimzi broker does.
    */
   public static KafkaBrokerProcess startWithMetrics(Map<String, Object> overrides, String heap) {
-    return start(overrides, heap, true);
+    return start(overrides, heap, true, null, null);
   }
 
   private static KafkaBrokerProcess start(
-      Map<String, Object> overrides, String heap, boolean withMetrics) {
+      Map<String, Object> overrides,
+      String heap,
+      boolean withMetrics,
+      TestTls tls,
+      ScramUser user) {
     try {
       Path dir = Files.createTempDirectory("lagscaler-kafka-");
       int metricsPort = 0;
@@ -91,6 +115,17 @@ public final class KafkaBrokerProcess implements KafkaCluster {
       config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
       config.put("inter.broker.listener.name", "PLAINTEXT");
       config.put("log.dirs", dir.resolve("logs").toString());
+      Map<String, Integer> securedPorts = new LinkedHashMap<>();
+      List<String> scram = new ArrayList<>();
+      if (tls != null) {
+        securedPorts.put("SASL_SSL", freePort());
+        securedPorts.put("SSL", freePort());
+        secure(config, securedPorts, tls);
+        scram.addAll(
+            List.of(
+                "--add-scram",
+                "SCRAM-SHA-512=[name=" + user.name() + ",password=" + user.password() + "]"));
+      }
       config.putAll(overrides);
       Path properties = dir.resolve("server.properties");
       Files.writeString(
@@ -100,21 +135,16 @@ public final class KafkaBrokerProcess implements KafkaCluster {
               .collect(Collectors.joining("\n", "", "\n")));
 
       String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
-      Process format =
-          java(
-                  dir,
-                  List.of("-Xmx256m"),
-                  "kafka.tools.StorageTool",
-                  "format",
-                  "-t",
-                  clusterId,
-                  "-c",
-                  properties.toString())
+      List<String> format =
+          new ArrayList<>(List.of("format", "-t", clusterId, "-c", properties.toString()));
+      format.addAll(scram);
+      Process formatting =
+          java(dir, List.of("-Xmx256m"), "kafka.tools.StorageTool", format.toArray(String[]::new))
               .redirectOutput(dir.resolve("format.log").toFile())
               .redirectErrorStream(true)
               .start();
-      if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
-        format.destroyForcibly();
+      if (!formatting.waitFor(60, TimeUnit.SECONDS) || formatting.exitValue() != 0) {
+        formatting.destroyForcibly();
         throw new IllegalStateException(
             "formatting the Kafka log directory failed: " + tail(dir.resolve("format.log")));
       }
@@ -124,7 +154,8 @@ public final class KafkaBrokerProcess implements KafkaCluster {
               .redirectOutput(dir.resolve("broker.log").toFile())
               .redirectErrorStream(true)
               .start();
-      KafkaBrokerProcess handle = new KafkaBrokerProcess(broker, dir, port, true, metricsPort);
+      KafkaBrokerProcess handle =
+          new KafkaBrokerProcess(broker, dir, port, true, metricsPort, securedPorts);
       // Stop the child even when the parent is killed with SIGTERM or exits without closing.
       Runtime.getRuntime().addShutdownHook(new Thread(handle::stopQuietly, "kafka-broker-stop"));
       handle.awaitPort();
@@ -135,6 +166,44 @@ public final class KafkaBrokerProcess implements KafkaCluster {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting a Kafka broker process", e);
     }
+  }
+
+  /** The SASL_SSL and SSL listeners of a {@link #startSecured secured} broker. */
+  private static void secure(Map<String, Object> config, Map<String, Integer> ports, TestTls tls) {
+    String plain = (String) config.get("listeners");
+    String advertised = (String) config.get("advertised.listeners");
+    for (var listener : ports.entrySet()) {
+      String address = listener.getKey() + "://127.0.0.1:" + listener.getValue();
+      plain += "," + address;
+      advertised += "," + address;
+    }
+    config.put("listeners", plain);
+    config.put("advertised.listeners", advertised);
+    config.put(
+        "listener.security.protocol.map",
+        config.get("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL,SSL:SSL");
+    config.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+    config.put(
+        "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    config.put("listener.name.ssl.ssl.client.auth", "required");
+    config.put("ssl.keystore.type", "PKCS12");
+    config.put("ssl.keystore.location", tls.brokerKeyStore().toString());
+    config.put("ssl.keystore.password", tls.password());
+    config.put("ssl.key.password", tls.password());
+    config.put("ssl.truststore.type", "PKCS12");
+    config.put("ssl.truststore.location", tls.trustStore().toString());
+    config.put("ssl.truststore.password", tls.password());
+  }
+
+  /** {@code host:port} of a secured broker's {@code SASL_SSL} or {@code SSL} listener. */
+  public String securedAddress(String protocol) {
+    Integer p = securedPorts.get(protocol);
+    if (p == null) {
+      throw new IllegalArgumentException(
+          "no " + protocol + " listener: this broker has " + securedPorts.keySet());
+    }
+    return "127.0.0.1:" + p;
   }
 
   private static ProcessBuilder java(
