@@ -66,18 +66,21 @@ public final class KubernetesScaler implements Scaler {
     this.maxAttempts = maxAttempts;
   }
 
+  /**
+   * One GET of the workload per poll: its {@code spec.replicas} and {@code status.replicas} are
+   * what its {@code /scale} subresource shows (the API server serves /scale from the same object),
+   * and only the object has the ready count and the annotations. Writes go through /scale.
+   */
   @Override
   public ScaleState read(WorkloadRef workload) throws ScalerException {
-    Scale scale = readScale(workload);
     HasMetadata object =
         call(workload, "get", rbacResource(workload.kind(), ""), () -> resource(workload).get());
     if (object == null) {
-      // Deleted between the two reads.
       throw new ScalerException(ScalerException.Kind.NOT_FOUND, workload + " not found", null);
     }
     return new ScaleState(
-        specReplicas(scale),
-        statusReplicas(scale),
+        replicas(object, true),
+        replicas(object, false),
         readyReplicas(object),
         lagscalerAnnotations(object),
         competingAutoscalers(workload));
@@ -254,10 +257,21 @@ public final class KubernetesScaler implements Scaler {
         : scale.getSpec().getReplicas();
   }
 
-  private static int statusReplicas(Scale scale) {
-    return scale.getStatus() == null || scale.getStatus().getReplicas() == null
-        ? 0
-        : scale.getStatus().getReplicas();
+  /** {@code spec.replicas} ({@code desired}) or {@code status.replicas}; absent means zero. */
+  private static int replicas(HasMetadata object, boolean desired) {
+    Integer replicas =
+        switch (object) {
+          case Deployment d ->
+              desired
+                  ? (d.getSpec() == null ? null : d.getSpec().getReplicas())
+                  : (d.getStatus() == null ? null : d.getStatus().getReplicas());
+          case StatefulSet s ->
+              desired
+                  ? (s.getSpec() == null ? null : s.getSpec().getReplicas())
+                  : (s.getStatus() == null ? null : s.getStatus().getReplicas());
+          default -> null;
+        };
+    return replicas == null ? 0 : replicas;
   }
 
   private static int readyReplicas(HasMetadata object) {

@@ -89,6 +89,22 @@ class KubernetesScalerTest {
   }
 
   @Test
+  void aReadIsOneGetOfTheWorkloadOnceTheNamespacesAutoscalersAreListed() throws Exception {
+    cluster.createDeployment(NS, "orders", 3);
+    cluster.deploymentStatus(NS, "orders", 3, 3);
+    scaler.read(ORDERS); // lists the namespace's HPAs and ScaledObjects, reused for 15 s
+    cluster.takeRequests();
+
+    ScaleState state = scaler.read(ORDERS);
+
+    assertThat(cluster.takeRequests())
+        .containsExactly("GET /apis/apps/v1/namespaces/shop/deployments/orders");
+    assertThat(state.desired()).isEqualTo(3);
+    assertThat(state.current()).isEqualTo(3);
+    assertThat(state.ready()).isEqualTo(3);
+  }
+
+  @Test
   void readyReplicasComeFromTheStatusTheWorkloadControllerWrites() throws Exception {
     cluster.createDeployment(NS, "orders", 5);
     assertThat(scaler.read(ORDERS).ready()).as("no status yet: the API omits zero counts").isZero();
@@ -250,7 +266,7 @@ class KubernetesScalerTest {
         .server
         .expect()
         .get()
-        .withPath(ORDERS_SCALE)
+        .withPath("/apis/apps/v1/namespaces/shop/deployments/orders")
         .andReturn(500, new StatusBuilder().withCode(500).withMessage("etcd timeout").build())
         .always();
 
@@ -259,7 +275,7 @@ class KubernetesScalerTest {
             ScalerException.class,
             e -> {
               assertThat(e.kind()).isEqualTo(ScalerException.Kind.API_ERROR);
-              assertThat(e.getMessage()).contains("get deployments/scale (apps)", "HTTP 500");
+              assertThat(e.getMessage()).contains("get deployments (apps)", "HTTP 500");
             });
     assertThatThrownBy(() -> scaler.scale(ORDERS, 6))
         .isInstanceOfSatisfying(
