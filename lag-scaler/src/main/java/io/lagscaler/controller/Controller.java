@@ -239,10 +239,16 @@ public final class Controller implements AutoCloseable {
           DecisionEngine.decide(
               now, signals, scale.desired(), scale.ready(), target.policy(), st.decisionState);
       Decision decision = outcome.decision();
-      st.decisionState = outcome.state();
+      // Until the change is written (or, in a dry run, reported as if it were), the engine's
+      // memory must not count it: a standby that took over would wait out a settle time for a
+      // change it never made.
+      st.decisionState = outcome.state().withoutChangeAt(now);
       st.decision = decision;
       metrics.decision(target.name(), decision);
       Action action = act(target, st, scale, decision, leader, dryRun, now);
+      if (action == Action.SCALED || action == Action.DRY_RUN) {
+        st.decisionState = outcome.state();
+      }
       st.failures = 0;
       st.retryAt = null;
       st.error = null;

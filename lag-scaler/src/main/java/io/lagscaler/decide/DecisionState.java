@@ -61,6 +61,27 @@ public record DecisionState(
         Optional.empty());
   }
 
+  /**
+   * This state without the change decided at {@code at}: for a decision that was not applied (a
+   * standby, a paused workload, a competing autoscaler, a failed write), so that settle time, the
+   * event budget and rate limits count only changes that happened.
+   */
+  public DecisionState withoutChangeAt(Instant at) {
+    return new DecisionState(
+        events.stream().filter(e -> !e.at().equals(at)).toList(),
+        recommendations,
+        failedPolls,
+        perReplicaRate,
+        rateMeasured,
+        arrivalRate,
+        arrivalSlope,
+        previous,
+        idleSince,
+        partitions,
+        rebalanceSeconds,
+        rebalancingSince);
+  }
+
   /** One change of the replica count. */
   public record ScaleEvent(Instant at, int from, int to) {
     int change() {

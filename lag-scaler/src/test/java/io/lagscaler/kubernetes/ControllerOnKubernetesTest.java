@@ -388,6 +388,39 @@ class ControllerOnKubernetesTest {
     assertThat(deploymentReplicas()).isEqualTo(12);
   }
 
+  @Test
+  void aStandbyThatBecomesLeaderActsAtOnceOnTheChangeItDidNotMake() throws Exception {
+    // The standby decides 12 replicas and does not write them; settle time is 60 s. As leader
+    // at the next poll it must write at once: the change was never made, nothing to settle.
+    boolean[] leading = {false};
+    Leadership flipping =
+        new Leadership() {
+          @Override
+          public boolean isLeader() {
+            return leading[0];
+          }
+
+          @Override
+          public java.util.Optional<String> currentLeader() {
+            return java.util.Optional.of(leading[0] ? "lag-scaler-b" : "lag-scaler-a");
+          }
+
+          @Override
+          public String identity() {
+            return "lag-scaler-b";
+          }
+        };
+    Controller standby = controller(cluster.clients("lag-scaler-b"), flipping);
+    standby.offer(config("", "    settleTime: 60s"), "test");
+
+    assertThat(target(standby.pollOnce(), "orders").action()).isEqualTo(Action.STANDBY);
+    leading[0] = true;
+    TargetStatus taken = target(standby.pollOnce(), "orders");
+
+    assertThat(taken.action()).as(taken.toString()).isEqualTo(Action.SCALED);
+    assertThat(deploymentReplicas()).isEqualTo(12);
+  }
+
   private LeaderElection election(KubernetesClients clients) {
     LeaderElection e =
         clients.leaderElection(
