@@ -45,8 +45,8 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * The stack's own metrics endpoints (the broker's JMX exporter, the Redis exporter) when they run;
-   * empty otherwise.
+   * The stack's own metrics endpoints (the broker's JMX exporter, the Redis exporter) when they
+   * run; empty otherwise.
    */
   public List<MetricsEndpoint> metricsEndpoints() {
     return List.of();
