@@ -217,7 +217,17 @@ public final class Controller implements AutoCloseable {
         });
     config = next;
     configLoadedAt = clock.instant();
-    metrics.targets(next.targets().stream().map(ScalerConfig.Target::name).toList());
+    metrics.targets(
+        next.targets().stream()
+            .map(
+                t ->
+                    new ScalerMetrics.TargetLimits(
+                        t.name(),
+                        t.consumerGroup(),
+                        t.policy().targetLag(),
+                        t.policy().minReplicas(),
+                        t.policy().maxReplicas()))
+            .toList());
     LOG.info(
         "config applied: {} targets, poll every {}", next.targets().size(), next.pollInterval());
   }

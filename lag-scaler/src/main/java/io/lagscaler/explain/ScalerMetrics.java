@@ -49,6 +49,7 @@ public final class ScalerMetrics {
   public static final String CONFIG_RELOADS = "lagscaler.config.reloads";
   public static final String CONFIG_REJECTED = "lagscaler.config.rejected";
   public static final String TARGET_REPLICAS = "lagscaler.target.replicas";
+  public static final String TARGET_TIME_LAG_TARGET = "lagscaler.target.time.lag.target.seconds";
   public static final String DECISIONS = "lagscaler.decisions";
   public static final String TARGET_ACTION = "lagscaler.target.action";
   public static final String SCALE_EVENTS = "lagscaler.scale.events";
@@ -72,8 +73,10 @@ public final class ScalerMetrics {
       new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, AtomicReferenceString> actions =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile List<TargetLimits> limits = List.of();
   private final MultiGauge replicaGauge;
   private final MultiGauge actionGauge;
+  private final MultiGauge timeLagTargetGauge;
 
   public ScalerMetrics(MeterRegistry registry, boolean partitionMetrics) {
     this.registry = registry;
@@ -136,7 +139,11 @@ public final class ScalerMetrics {
         .register(registry);
     replicaGauge =
         MultiGauge.builder(TARGET_REPLICAS)
-            .description("Replicas of a target: desired (spec), current, ready, decided")
+            .description("Replicas of a target: desired (spec), current, ready, decided, min, max")
+            .register(registry);
+    timeLagTargetGauge =
+        MultiGauge.builder(TARGET_TIME_LAG_TARGET)
+            .description("The target's time-lag target (targetLag), tagged with its consumer group")
             .register(registry);
     actionGauge =
         MultiGauge.builder(TARGET_ACTION)
@@ -169,10 +176,20 @@ public final class ScalerMetrics {
     configRejected.set(accepted ? 0 : 1);
   }
 
+  /**
+   * What the config in force says about a target: the group that drives it, its time-lag target and
+   * its replica bounds. Dashboards and alerts join the group's series to the target through the
+   * {@code group} tag of {@link #TARGET_TIME_LAG_TARGET}.
+   */
+  public record TargetLimits(
+      String name, String group, java.time.Duration targetLag, int minReplicas, int maxReplicas) {}
+
   /** The targets of the config in force: series of removed targets go away. */
-  public void targets(List<String> names) {
+  public void targets(List<TargetLimits> targets) {
+    List<String> names = targets.stream().map(TargetLimits::name).toList();
     replicas.keySet().retainAll(names);
     actions.keySet().retainAll(names);
+    limits = List.copyOf(targets);
     publishTargets();
   }
 
@@ -226,7 +243,16 @@ public final class ScalerMetrics {
             values.forEach(
                 (kind, v) ->
                     rows.add(MultiGauge.Row.of(Tags.of("target", target, "kind", kind), v.get()))));
+    List<MultiGauge.Row<?>> timeLagTargets = new ArrayList<>();
+    for (TargetLimits t : limits) {
+      rows.add(MultiGauge.Row.of(Tags.of("target", t.name(), "kind", "min"), t.minReplicas()));
+      rows.add(MultiGauge.Row.of(Tags.of("target", t.name(), "kind", "max"), t.maxReplicas()));
+      timeLagTargets.add(
+          MultiGauge.Row.of(
+              Tags.of("target", t.name(), "group", t.group()), t.targetLag().toMillis() / 1000.0));
+    }
     replicaGauge.register(rows, true);
+    timeLagTargetGauge.register(timeLagTargets, true);
     List<MultiGauge.Row<?>> actionRows = new ArrayList<>();
     actions.forEach(
         (target, a) -> {

@@ -103,6 +103,35 @@ class ScalerMetricsTest {
   }
 
   @Test
+  void eachTargetPublishesItsGroupTimeLagTargetAndReplicaBoundsUntilItLeavesTheConfig() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ScalerMetrics metrics = new ScalerMetrics(registry, false);
+    metrics.targets(
+        List.of(
+            new ScalerMetrics.TargetLimits("totals", "store-totals", Duration.ofSeconds(20), 1, 6),
+            new ScalerMetrics.TargetLimits(
+                "graph", "purchase-graph", Duration.ofMillis(1500), 0, 3)));
+    metrics.targetReplicas("totals", 2, 2, 1, 3);
+    assertThat(registry.scrape())
+        .contains(
+            "lagscaler_target_time_lag_target_seconds{group=\"store-totals\",target=\"totals\"} 20.0")
+        .contains(
+            "lagscaler_target_time_lag_target_seconds{group=\"purchase-graph\",target=\"graph\"} 1.5")
+        .contains("lagscaler_target_replicas{kind=\"max\",target=\"totals\"} 6.0")
+        .contains("lagscaler_target_replicas{kind=\"min\",target=\"graph\"} 0.0")
+        .contains("lagscaler_target_replicas{kind=\"decided\",target=\"totals\"} 3.0");
+
+    metrics.targets(
+        List.of(
+            new ScalerMetrics.TargetLimits(
+                "graph", "purchase-graph", Duration.ofSeconds(30), 0, 3)));
+    assertThat(registry.scrape())
+        .doesNotContain("target=\"totals\"")
+        .contains(
+            "lagscaler_target_time_lag_target_seconds{group=\"purchase-graph\",target=\"graph\"} 30.0");
+  }
+
+  @Test
   void everyPublishedMetricIsDocumentedInDocsMetrics() throws Exception {
     String doc = Files.readString(Path.of("..", "docs", "metrics.md"));
     Matcher names = Pattern.compile("(?m)^# TYPE (lagscaler_[a-z_]+) ").matcher(scrape(true, true));

@@ -437,49 +437,6 @@ class RetailServicesChartTest {
         .doesNotContain("Job");
   }
 
-  @ParameterizedTest
-  @MethodSource("variants")
-  void dashboardsAreConfigMapsForGrafanasSidecarWithAFixedUidADataSourceVariableAndRateIntervals(
-      String variant) throws Exception {
-    List<Map<String, Object>> dashboards =
-        ofKind(rendered.get(variant), "ConfigMap").stream()
-            .filter(m -> "1".equals(labels(m).get("grafana_dashboard")))
-            .toList();
-    assertThat(dashboards).isNotEmpty();
-    String documented =
-        Files.readString(Repo.path("docs/metrics.md"))
-            + Files.readString(Repo.path("docs/services.md"));
-    for (Map<String, Object> configMap : dashboards) {
-      Map<String, Object> data = obj(configMap.get("data"));
-      assertThat(data).hasSize(1);
-      com.fasterxml.jackson.databind.JsonNode dashboard =
-          new com.fasterxml.jackson.databind.ObjectMapper()
-              .readTree(String.valueOf(data.values().iterator().next()));
-      assertThat(dashboard.get("id").isNull()).as("id is null: Grafana assigns it").isTrue();
-      assertThat(dashboard.get("uid").asText()).matches("[a-z0-9-]{1,40}");
-      assertThat(dashboard.get("templating").toString())
-          .contains("\"type\":\"datasource\"", "\"name\":\"datasource\"");
-      for (com.fasterxml.jackson.databind.JsonNode panel : dashboard.get("panels")) {
-        assertThat(panel.get("datasource").get("uid").asText()).isEqualTo("${datasource}");
-        for (com.fasterxml.jackson.databind.JsonNode target : panel.get("targets")) {
-          String expr = target.get("expr").asText();
-          if (expr.contains("rate(")) {
-            assertThat(expr)
-                .as(expr)
-                .contains("[$__rate_interval]")
-                .doesNotContainPattern("\\[\\d+[smh]\\]");
-          }
-          java.util.regex.Matcher metric =
-              java.util.regex.Pattern.compile("\\b(lagscaler|orders)_[a-z_]+").matcher(expr);
-          while (metric.find()) {
-            String name = metric.group().replaceAll("_(sum|count|total)$", "");
-            assertThat(documented).as("metric " + metric.group() + " is documented").contains(name);
-          }
-        }
-      }
-    }
-  }
-
   // ---- network policies ----
 
   static Pod pod(String name) {

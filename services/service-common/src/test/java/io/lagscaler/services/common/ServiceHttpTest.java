@@ -59,6 +59,9 @@ class ServiceHttpTest {
 
       assertThat(metrics)
           .contains("http_server_requests_seconds_count{")
+          .contains(
+              "http_server_requests_seconds_bucket{method=\"GET\",route=\"/things/{id}\","
+                  + "service=\"test\",status=\"200\",le=\"0.5\"} 2")
           .contains("route=\"/things/{id}\"")
           .doesNotContain("route=\"/things/1\"")
           .contains("jvm_memory_used_bytes");

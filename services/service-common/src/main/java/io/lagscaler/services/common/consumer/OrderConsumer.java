@@ -102,17 +102,25 @@ public final class OrderConsumer implements Runnable {
         Counter.builder(Meters.RECORDS_CONSUMED).tag("outcome", "dead_lettered").register(registry);
     this.dlq = Counter.builder(Meters.DLQ).register(registry);
     this.batchSize = DistributionSummary.builder(Meters.BATCH_SIZE).register(registry);
-    this.batchDuration = Timer.builder(Meters.BATCH_DURATION).register(registry);
-    this.endToEnd = Timer.builder(Meters.END_TO_END).register(registry);
+    this.batchDuration =
+        Timer.builder(Meters.BATCH_DURATION)
+            .serviceLevelObjectives(Meters.latencyBuckets())
+            .register(registry);
+    this.endToEnd =
+        Timer.builder(Meters.END_TO_END)
+            .serviceLevelObjectives(Meters.latencyBuckets())
+            .register(registry);
     this.storeSuccess =
         Timer.builder(Meters.STORE_CALL)
             .tag("store", store.name())
             .tag("outcome", "success")
+            .serviceLevelObjectives(Meters.latencyBuckets())
             .register(registry);
     this.storeFailure =
         Timer.builder(Meters.STORE_CALL)
             .tag("store", store.name())
             .tag("outcome", "failure")
+            .serviceLevelObjectives(Meters.latencyBuckets())
             .register(registry);
     registry.gauge(Meters.STORE_PAUSED, paused);
   }

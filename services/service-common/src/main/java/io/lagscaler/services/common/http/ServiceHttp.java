@@ -52,6 +52,7 @@ public final class ServiceHttp implements AutoCloseable {
                           .tag("method", ctx.method().toString())
                           .tag("route", route(ctx))
                           .tag("status", Integer.toString(ctx.statusCode()))
+                          .serviceLevelObjectives(Meters.latencyBuckets())
                           .register(telemetry.registry())
                           .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS));
               config.routes.get("/healthz", ctx -> ctx.result("ok"));

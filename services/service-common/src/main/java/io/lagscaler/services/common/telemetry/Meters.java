@@ -34,4 +34,31 @@ public final class Meters {
 
   /** Timer, tags method, route, status: HTTP requests served. */
   public static final String HTTP_REQUESTS = "http.server.requests";
+
+  /**
+   * Histogram buckets of every latency timer (HTTP requests, batches, store calls, end to end), so
+   * Prometheus can tell quantiles across pods ({@code histogram_quantile} over {@code _bucket}).
+   * Few fixed buckets keep the series per timer bounded; 500 ms is one, the p95 alert's threshold.
+   */
+  private static final java.time.Duration[] LATENCY_BUCKETS = {
+    java.time.Duration.ofMillis(1),
+    java.time.Duration.ofMillis(5),
+    java.time.Duration.ofMillis(10),
+    java.time.Duration.ofMillis(25),
+    java.time.Duration.ofMillis(50),
+    java.time.Duration.ofMillis(100),
+    java.time.Duration.ofMillis(250),
+    java.time.Duration.ofMillis(500),
+    java.time.Duration.ofSeconds(1),
+    java.time.Duration.ofMillis(2500),
+    java.time.Duration.ofSeconds(5),
+    java.time.Duration.ofSeconds(10),
+    java.time.Duration.ofSeconds(30),
+    java.time.Duration.ofSeconds(60),
+  };
+
+  /** The buckets of {@link #LATENCY_BUCKETS}, a copy for each timer builder. */
+  public static java.time.Duration[] latencyBuckets() {
+    return LATENCY_BUCKETS.clone();
+  }
 }
