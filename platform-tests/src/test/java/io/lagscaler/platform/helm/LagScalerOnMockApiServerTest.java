@@ -191,7 +191,14 @@ class LagScalerOnMockApiServerTest {
       c.close();
     }
     client.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (IllegalStateException slowShutdown) {
+      // fabric8's mock server waits 10 s for its connections to drain, and a watch the closed
+      // client just cancelled can outlast that on a loaded machine. The server is the test's
+      // stand-in, not the code under test: its port is not reused, so only report it.
+      System.err.println("mock API server shutdown: " + slowShutdown.getMessage());
+    }
   }
 
   private void apply(Map<String, Object> manifest) {
