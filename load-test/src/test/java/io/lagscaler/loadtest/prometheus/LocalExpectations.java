@@ -11,9 +11,10 @@ import java.util.Set;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * dashboards/local-expectations.yaml: the panels and metrics whose data cannot exist on one machine
- * (no Kubernetes, no node-termination handler...), each with the reason. Their queries must still
- * be valid; they need not return series locally.
+ * dashboards/local-expectations.yaml: the panels ({@code noLocalData}: dashboard uid, panel title)
+ * and the metrics of alert rules ({@code noLocalMetrics}: metric) whose data cannot exist on one
+ * machine (no Kubernetes, no node-termination handler...), each with the reason. Their queries
+ * must still be valid; they need not return series locally.
  */
 record LocalExpectations(List<Map<String, Object>> panels, Set<String> metrics) {
 
@@ -23,10 +24,10 @@ record LocalExpectations(List<Map<String, Object>> panels, Set<String> metrics) 
       Map<String, Object> doc = new Yaml().load(Files.readString(file));
       @SuppressWarnings("unchecked")
       List<Map<String, Object>> panels =
-          (List<Map<String, Object>>) doc.getOrDefault("panels", List.of());
+          (List<Map<String, Object>>) doc.getOrDefault("noLocalData", List.of());
       @SuppressWarnings("unchecked")
       List<Map<String, Object>> metrics =
-          (List<Map<String, Object>>) doc.getOrDefault("metrics", List.of());
+          (List<Map<String, Object>>) doc.getOrDefault("noLocalMetrics", List.of());
       Set<String> names = new LinkedHashSet<>();
       for (Map<String, Object> p : panels) {
         requireReason(file, p);
