@@ -217,6 +217,7 @@ public final class Controller implements AutoCloseable {
         });
     config = next;
     configLoadedAt = clock.instant();
+    metrics.pollInterval(next.pollInterval());
     metrics.targets(
         next.targets().stream()
             .map(

@@ -43,6 +43,7 @@ public final class ScalerMetrics {
   public static final String POLL_REQUESTS = "lagscaler.poll.broker.requests";
   public static final String POLL_LAST_REQUESTS = "lagscaler.poll.last.broker.requests";
   public static final String POLL_GROUP_READS = "lagscaler.poll.group.reads";
+  public static final String POLL_INTERVAL = "lagscaler_poll_interval_seconds";
   public static final String LAST_SUCCESSFUL_POLL =
       "lagscaler.last.successful.poll.timestamp.seconds";
   public static final String LEADER = "lagscaler.leader";
@@ -67,6 +68,7 @@ public final class ScalerMetrics {
   private final AtomicLong lastRequests = new AtomicLong();
   private final Counter polls;
   private final AtomicLong lastSuccessfulPoll = new AtomicLong();
+  private final AtomicLong pollIntervalMillis = new AtomicLong();
   private final AtomicLong leader = new AtomicLong();
   private final AtomicLong configRejected = new AtomicLong();
   private final Map<String, Map<String, AtomicLong>> replicas =
@@ -131,6 +133,10 @@ public final class ScalerMetrics {
             LAST_SUCCESSFUL_POLL, lastSuccessfulPoll, v -> v.get() / 1000.0)
         .description("Unix time of the last poll in which Kafka answered for at least one group")
         .register(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            POLL_INTERVAL, pollIntervalMillis, v -> v.get() / 1000.0)
+        .description("The poll interval of the config in force (0 before a config is applied)")
+        .register(registry);
     io.micrometer.core.instrument.Gauge.builder(LEADER, leader, AtomicLong::get)
         .description("1 when this instance is the leader (the only one that writes)")
         .register(registry);
@@ -183,6 +189,11 @@ public final class ScalerMetrics {
    */
   public record TargetLimits(
       String name, String group, java.time.Duration targetLag, int minReplicas, int maxReplicas) {}
+
+  /** The poll interval of the config in force: alerts count missed polls in it. */
+  public void pollInterval(java.time.Duration interval) {
+    pollIntervalMillis.set(interval.toMillis());
+  }
 
   /** The targets of the config in force: series of removed targets go away. */
   public void targets(List<TargetLimits> targets) {
