@@ -322,7 +322,8 @@ public final class KafkaBrokerProcess implements KafkaCluster {
     }
   }
 
-  private static String tail(Path log) {
+  /** The last 20 lines of a child process's log, for error messages. */
+  static String tail(Path log) {
     try {
       List<String> lines = Files.readAllLines(log);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));

@@ -119,12 +119,7 @@ public final class LoopbackServer implements AutoCloseable {
 
   /** The last lines the server printed, for error messages. */
   public String tail() {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
+    return KafkaBrokerProcess.tail(log);
   }
 
   @Override
