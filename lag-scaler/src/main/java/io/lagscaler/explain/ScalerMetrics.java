@@ -201,6 +201,7 @@ public final class ScalerMetrics {
     replicas.keySet().retainAll(names);
     actions.keySet().retainAll(names);
     limits = List.copyOf(targets);
+    zeroCounters(targets);
     publishTargets();
   }
 
@@ -230,21 +231,61 @@ public final class ScalerMetrics {
   }
 
   public void scaleEvent(String target, boolean up) {
-    Counter.builder(SCALE_EVENTS)
-        .description("Replica changes written, by direction")
-        .tag("target", target)
-        .tag("direction", up ? "up" : "down")
-        .register(registry)
-        .increment();
+    scaleEvents(target, up ? "up" : "down").increment();
   }
 
   public void scaleError(String target, String kind) {
-    Counter.builder(SCALE_ERRORS)
+    scaleErrors(target, kind).increment();
+  }
+
+  /**
+   * The kinds of {@link #scaleError}: {@link io.lagscaler.act.ScalerException.Kind}'s, and INTERNAL
+   * for an unexpected failure.
+   */
+  static List<String> scaleErrorKinds() {
+    List<String> kinds = new ArrayList<>();
+    for (io.lagscaler.act.ScalerException.Kind k : io.lagscaler.act.ScalerException.Kind.values()) {
+      kinds.add(k.name());
+    }
+    kinds.add("INTERNAL");
+    return kinds;
+  }
+
+  /**
+   * Every target's event and error counters exist from its first config at 0, so that {@code
+   * increase()} and {@code rate()} see its first event: a counter born at 1 shows no increase. A
+   * target that leaves the config takes its counters with it.
+   */
+  private void zeroCounters(List<TargetLimits> targets) {
+    List<String> names = targets.stream().map(TargetLimits::name).toList();
+    for (String counter : List.of(SCALE_EVENTS, SCALE_ERRORS)) {
+      for (Counter c : registry.find(counter).counters()) {
+        if (!names.contains(c.getId().getTag("target"))) {
+          registry.remove(c);
+        }
+      }
+    }
+    for (TargetLimits t : targets) {
+      scaleEvents(t.name(), "up");
+      scaleEvents(t.name(), "down");
+      scaleErrorKinds().forEach(kind -> scaleErrors(t.name(), kind));
+    }
+  }
+
+  private Counter scaleEvents(String target, String direction) {
+    return Counter.builder(SCALE_EVENTS)
+        .description("Replica changes written, by direction")
+        .tag("target", target)
+        .tag("direction", direction)
+        .register(registry);
+  }
+
+  private Counter scaleErrors(String target, String kind) {
+    return Counter.builder(SCALE_ERRORS)
         .description("Failed reads or writes of a target's workload, by kind")
         .tag("target", target)
         .tag("kind", kind)
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 
   private synchronized void publishTargets() {

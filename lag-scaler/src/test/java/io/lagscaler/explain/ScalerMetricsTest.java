@@ -119,7 +119,14 @@ class ScalerMetricsTest {
             "lagscaler_target_time_lag_target_seconds{group=\"purchase-graph\",target=\"graph\"} 1.5")
         .contains("lagscaler_target_replicas{kind=\"max\",target=\"totals\"} 6.0")
         .contains("lagscaler_target_replicas{kind=\"min\",target=\"graph\"} 0.0")
-        .contains("lagscaler_target_replicas{kind=\"decided\",target=\"totals\"} 3.0");
+        .contains("lagscaler_target_replicas{kind=\"decided\",target=\"totals\"} 3.0")
+        // Counters start at 0, so increase() sees a target's first scale event and first error.
+        .contains("lagscaler_scale_events_total{direction=\"up\",target=\"totals\"} 0.0")
+        .contains("lagscaler_scale_errors_total{kind=\"CONFLICT\",target=\"graph\"} 0.0")
+        .contains("lagscaler_scale_errors_total{kind=\"INTERNAL\",target=\"totals\"} 0.0");
+    metrics.scaleEvent("totals", true);
+    assertThat(registry.scrape())
+        .contains("lagscaler_scale_events_total{direction=\"up\",target=\"totals\"} 1.0");
 
     metrics.targets(
         List.of(

@@ -71,6 +71,11 @@ record GrafanaDashboard(String uid, String title, List<Variable> variables, List
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+      if (name.chars().allMatch(Character::isDigit)) {
+        // $1 in label_replace: a regex group, which Grafana leaves alone.
+        m.appendReplacement(out, Matcher.quoteReplacement(m.group()));
+        continue;
+      }
       String value = values.apply(name);
       if (value == null) {
         throw new IllegalArgumentException("unknown variable $" + name + " in: " + expr);

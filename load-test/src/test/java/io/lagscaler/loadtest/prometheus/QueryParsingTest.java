@@ -25,6 +25,15 @@ class QueryParsingTest {
   }
 
   @Test
+  void aRegexGroupReferenceIsNotAVariable() {
+    assertThat(
+            GrafanaDashboard.substitute(
+                "label_replace(x{ns=~\"$ns\"}, \"r\", \"$1\", \"r\", \"(.*)\")",
+                Map.of("ns", "a")::get))
+        .isEqualTo("label_replace(x{ns=~\"a\"}, \"r\", \"$1\", \"r\", \"(.*)\")");
+  }
+
+  @Test
   void anUnknownVariableIsNamed() {
     assertThatThrownBy(
             () -> GrafanaDashboard.substitute("x{pod=\"$pod\"}", Map.<String, String>of()::get))
