@@ -1,4 +1,4 @@
-package io.lagscaler.loadtest.local;
+package io.lagscaler.loadtest.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,64 @@
+package io.lagscaler.loadtest.load;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Whether the generator keeps up with its profile, judged once a second from its totals: it is
+ * behind when, over the last {@link #WINDOW_SECONDS} seconds, fewer than 98% of the orders that
+ * fell due were answered, so the orders waiting or in flight grew by more than 2% of what was due.
+ * A shorter window would flag the one-second jitter of a low rate; answers that fail count as
+ * answered here (the report counts them as failures).
+ */
+public final class Pace {
+
+  public static final int WINDOW_SECONDS = 5;
+  public static final double TOLERANCE = 0.02;
+
+  /** One second: the target and achieved rates of that second, and the verdict. */
+  public record Second(
+      int second, double targetRate, double achievedRate, long backlog, boolean behind) {}
+
+  private record Totals(double due, long acknowledged, long answered) {}
+
+  private final Deque<Totals> window = new ArrayDeque<>();
+  private Totals last = new Totals(0, 0, 0);
+  private int secondsBehind;
+
+  /** Adds the totals at the end of {@code second} and judges the window that ends there. */
+  public Second add(int second, LoadGenerator.Snapshot s) {
+    return add(second, s.due(), s.acknowledged(), s.acknowledged() + s.failedTotal());
+  }
+
+  Second add(int second, double due, long acknowledged, long answered) {
+    Totals now = new Totals(due, acknowledged, answered);
+    window.addLast(last);
+    if (window.size() > WINDOW_SECONDS) {
+      window.removeFirst();
+    }
+    Totals from = window.getFirst();
+    double dueInWindow = now.due() - from.due();
+    long answeredInWindow = now.answered() - from.answered();
+    boolean behind =
+        window.size() == WINDOW_SECONDS
+            && dueInWindow >= 1
+            && answeredInWindow < (1 - TOLERANCE) * dueInWindow;
+    if (behind) {
+      secondsBehind++;
+    }
+    Second result =
+        new Second(
+            second,
+            now.due() - last.due(),
+            now.acknowledged() - last.acknowledged(),
+            Math.max(0, (long) Math.floor(now.due()) - now.answered()),
+            behind);
+    last = now;
+    return result;
+  }
+
+  /** Seconds judged behind so far. */
+  public int secondsBehind() {
+    return secondsBehind;
+  }
+}
