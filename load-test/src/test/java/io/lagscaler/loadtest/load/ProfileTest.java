@@ -93,6 +93,16 @@ class ProfileTest {
   }
 
   @Test
+  void theIntegralIsTheOrdersDue() {
+    // spike over 100 s: 10/s, 100/s from 20 s to 45 s, then 10/s: 20*10 + 25*100 + 55*10.
+    assertThat(Profile.of("spike", 10, 100, 100).integral(0, 100)).isCloseTo(3250, within(1.0));
+    // ramp: the mean of base and peak over the run.
+    assertThat(Profile.of("ramp", 10, 100, 100).integral(0, 100)).isCloseTo(5500, within(1.0));
+    assertThat(Profile.of("constant", 0, 400, 10).integral(2.5, 3.0)).isCloseTo(200, within(1e-9));
+    assertThat(Profile.of("constant", 0, 400, 10).integral(3, 3)).isZero();
+  }
+
+  @Test
   void anUnknownNameThatIsNoFileSaysWhatIsAccepted() {
     assertThatThrownBy(() -> Profile.of("spiky", 10, 100, 60))
         .hasMessageContaining("spiky")
