@@ -23,6 +23,9 @@ public final class KafkaSink implements OrderSink {
   public KafkaSink(String bootstrap, String topic, Map<String, Object> extraProperties) {
     Map<String, Object> config =
         new java.util.HashMap<>(KafkaClients.producer(bootstrap, "load-test"));
+    // A send blocks the generator while the producer waits for metadata or buffer room: fail it
+    // after 10 s (counted) rather than the default minute.
+    config.put("max.block.ms", 10_000);
     config.putAll(extraProperties);
     this.producer = new KafkaProducer<>(config);
     this.bootstrap = bootstrap;

@@ -61,7 +61,12 @@ public final class LoadGenerator implements AutoCloseable {
   private final LongAdder acknowledged = new LongAdder();
   private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
   private final Map<String, String> firstErrors = new ConcurrentHashMap<>();
-  private volatile double due;
+
+  /** The orders due up to a second of the run, as last worked out by the generator's loop. */
+  private record Due(double seconds, double due) {}
+
+  private volatile Due mark = new Due(0, 0);
+  private volatile double stoppedAt = Double.NaN;
   private volatile long startNanos;
   private volatile boolean stopping;
   private Thread thread;
@@ -100,12 +105,12 @@ public final class LoadGenerator implements AutoCloseable {
   }
 
   private void loop() {
-    double last = 0;
     try {
       for (long tick = 1; !stopping; tick++) {
+        Due m = mark;
         double now = (System.nanoTime() - startNanos) / 1e9;
-        due += profile.integral(last, now);
-        last = now;
+        double due = m.due() + profile.integral(m.seconds(), now);
+        mark = new Due(now, due);
         while (!stopping && sent.get() < (long) Math.floor(due)) {
           // Waits for room a tick at most, so the due count and stop are looked at again.
           if (!room.tryAcquire(TICK_NANOS, TimeUnit.NANOSECONDS)) {
@@ -142,15 +147,27 @@ public final class LoadGenerator implements AutoCloseable {
     room.release();
   }
 
+  /** The orders the profile asks for between two seconds of the run. */
+  public double dueBetween(double from, double to) {
+    return profile.integral(from, to);
+  }
+
   public Snapshot snapshot() {
     // Answers first: a snapshot may then count an order as sent and not yet answered, never as
     // answered and not yet sent.
     long ack = acknowledged.sum();
     Map<String, Long> f = new TreeMap<>();
     failed.forEach((k, v) -> f.put(k, v.sum()));
+    double now =
+        startNanos == 0
+            ? 0
+            : Double.isNaN(stoppedAt) ? (System.nanoTime() - startNanos) / 1e9 : stoppedAt;
+    // Due as of now, not as of the loop's last turn: a send blocked in the sink (a Kafka
+    // producer waiting for metadata) holds the loop, never the count of what fell due.
+    Due m = mark;
     return new Snapshot(
-        startNanos == 0 ? 0 : (System.nanoTime() - startNanos) / 1e9,
-        due,
+        now,
+        m.due() + profile.integral(m.seconds(), Math.max(m.seconds(), now)),
         sent.get(),
         ack,
         f,
@@ -166,6 +183,9 @@ public final class LoadGenerator implements AutoCloseable {
       return finalTotals;
     }
     stopping = true;
+    if (startNanos != 0) {
+      stoppedAt = (System.nanoTime() - startNanos) / 1e9;
+    }
     Thread t = thread;
     if (t != null) {
       try {
