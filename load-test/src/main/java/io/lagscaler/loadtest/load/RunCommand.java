@@ -117,6 +117,11 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "load-test-report", description = "Report directory.")
   Path out;
 
+  @Option(
+      names = "--print-report",
+      description = "Print report.md at the end too (for a Job, whose files end with its pod).")
+  boolean printReport;
+
   /** Where progress goes; tests may redirect it. */
   PrintStream live = System.out;
 
@@ -212,6 +217,9 @@ public final class RunCommand implements Callable<Integer> {
               sink.name(),
               end);
       Report.write(out, result);
+      if (printReport) {
+        live.println(Files.readString(out.resolve("report.md")));
+      }
       return summarize(result, end);
     } finally {
       meter.ifPresent(GroupMeter::close);
