@@ -6,9 +6,11 @@ import java.util.Deque;
 /**
  * Whether the generator keeps up with its profile, judged once a second from its totals: it is
  * behind when, over the last {@link #WINDOW_SECONDS} seconds, fewer than 98% of the orders that
- * fell due were answered, so the orders waiting or in flight grew by more than 2% of what was due.
- * A shorter window would flag the one-second jitter of a low rate; answers that fail count as
- * answered here (the report counts them as failures).
+ * fell due were answered while sends back up: more than 2% of those orders are due and not sent
+ * yet, held by the bound on sends in flight or a blocked sink. Answers that are merely slow, with
+ * nothing waiting to be sent, are latency, not a generator falling behind. A shorter window would
+ * flag the one-second jitter of a low rate; answers that fail count as answered here (the report
+ * counts them as failures).
  */
 public final class Pace {
 
@@ -27,10 +29,10 @@ public final class Pace {
 
   /** Adds the totals at the end of {@code second} and judges the window that ends there. */
   public Second add(int second, LoadGenerator.Snapshot s) {
-    return add(second, s.due(), s.acknowledged(), s.acknowledged() + s.failedTotal());
+    return add(second, s.due(), s.acknowledged(), s.acknowledged() + s.failedTotal(), s.waiting());
   }
 
-  Second add(int second, double due, long acknowledged, long answered) {
+  Second add(int second, double due, long acknowledged, long answered, long waiting) {
     Totals now = new Totals(due, acknowledged, answered);
     window.addLast(last);
     if (window.size() > WINDOW_SECONDS) {
@@ -42,6 +44,8 @@ public final class Pace {
     boolean behind =
         window.size() == WINDOW_SECONDS
             && dueInWindow >= 1
+            // An order due this very tick waits too: only a backlog beyond the tolerance counts.
+            && waiting > TOLERANCE * dueInWindow
             && answeredInWindow < (1 - TOLERANCE) * dueInWindow;
     if (behind) {
       secondsBehind++;

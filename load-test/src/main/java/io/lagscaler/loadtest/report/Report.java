@@ -253,6 +253,9 @@ public final class Report {
    */
   static void chart(Path png, List<RunResult> runs) throws IOException {
     System.setProperty("java.awt.headless", "true");
+    // ImageIO's file cache registers a shutdown hook, which fails while the JVM is shutting
+    // down: the report written on Ctrl-C would lose its chart.
+    javax.imageio.ImageIO.setUseCache(false);
     XYChart rates = panel("Orders per second", "orders/s");
     XYChart lag = panel("Lag", "messages");
     lag.setYAxisGroupTitle(1, "time lag (s)");

@@ -10,8 +10,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class PaceTest {
 
-  /** Per second: orders due, acknowledged and failed that second; the verdicts expected. */
-  record Case(List<long[]> seconds, List<Boolean> behind) {}
+  /**
+   * Per second: orders due, acknowledged and failed that second; the verdicts expected. Orders wait
+   * to be sent whenever due exceeds what was answered (the sends back up), unless the case says the
+   * answers are only slow.
+   */
+  record Case(List<long[]> seconds, List<Boolean> behind, boolean onlySlowAnswers) {
+    Case(List<long[]> seconds, List<Boolean> behind) {
+      this(seconds, behind, false);
+    }
+  }
 
   static long[] s(long due, long acknowledged, long failed) {
     return new long[] {due, acknowledged, failed};
@@ -40,6 +48,12 @@ class PaceTest {
             new Case(
                 List.of(s(100, 97, 0), s(100, 97, 0), s(100, 97, 0), s(100, 97, 0), s(100, 97, 0)),
                 List.of(false, false, false, false, true))),
+        Arguments.of(
+            "answers lagging with nothing waiting to be sent is latency, not falling behind",
+            new Case(
+                List.of(s(10, 8, 0), s(10, 9, 0), s(10, 9, 0), s(10, 9, 0), s(10, 9, 0)),
+                List.of(false, false, false, false, false),
+                true)),
         Arguments.of(
             "answering 98.5% is within the 2% tolerance",
             new Case(
@@ -94,7 +108,8 @@ class PaceTest {
       due += second[0];
       acknowledged += second[1];
       answered += second[1] + second[2];
-      Pace.Second verdict = pace.add(i + 1, due, acknowledged, answered);
+      long waiting = c.onlySlowAnswers() ? 0 : Math.max(0, (long) due - answered);
+      Pace.Second verdict = pace.add(i + 1, due, acknowledged, answered, waiting);
       assertThat(verdict.behind()).as("second %d", i + 1).isEqualTo(c.behind().get(i));
       assertThat(verdict.targetRate()).isEqualTo(second[0]);
       assertThat(verdict.achievedRate()).isEqualTo(second[1]);
