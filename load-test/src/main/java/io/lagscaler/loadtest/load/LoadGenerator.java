@@ -147,11 +147,6 @@ public final class LoadGenerator implements AutoCloseable {
     room.release();
   }
 
-  /** The orders the profile asks for between two seconds of the run. */
-  public double dueBetween(double from, double to) {
-    return profile.integral(from, to);
-  }
-
   public Snapshot snapshot() {
     // Answers first: a snapshot may then count an order as sent and not yet answered, never as
     // answered and not yet sent.

@@ -17,23 +17,35 @@ public final class Pace {
   public static final int WINDOW_SECONDS = 5;
   public static final double TOLERANCE = 0.02;
 
-  /** One second: the target and achieved rates of that second, and the verdict. */
+  /**
+   * One second: the target and achieved rates since the previous one, per second of wall time (a
+   * late sample covers more than a second, and the one after it less), and the verdict.
+   */
   public record Second(
       int second, double targetRate, double achievedRate, long backlog, boolean behind) {}
 
-  private record Totals(double due, long acknowledged, long answered) {}
+  private record Totals(double at, double due, long acknowledged, long answered) {}
 
   private final Deque<Totals> window = new ArrayDeque<>();
-  private Totals last = new Totals(0, 0, 0);
+  private Totals last = new Totals(0, 0, 0, 0);
   private int secondsBehind;
 
   /** Adds the totals at the end of {@code second} and judges the window that ends there. */
   public Second add(int second, LoadGenerator.Snapshot s) {
-    return add(second, s.due(), s.acknowledged(), s.acknowledged() + s.failedTotal(), s.waiting());
+    return add(
+        second,
+        s.seconds(),
+        s.due(),
+        s.acknowledged(),
+        s.acknowledged() + s.failedTotal(),
+        s.waiting());
   }
 
-  Second add(int second, double due, long acknowledged, long answered, long waiting) {
-    Totals now = new Totals(due, acknowledged, answered);
+  /**
+   * @param at when the totals were taken, in seconds of wall time since the start
+   */
+  Second add(int second, double at, double due, long acknowledged, long answered, long waiting) {
+    Totals now = new Totals(at, due, acknowledged, answered);
     window.addLast(last);
     if (window.size() > WINDOW_SECONDS) {
       window.removeFirst();
@@ -50,11 +62,12 @@ public final class Pace {
     if (behind) {
       secondsBehind++;
     }
+    double elapsed = Math.max(0.05, now.at() - last.at());
     Second result =
         new Second(
             second,
-            now.due() - last.due(),
-            now.acknowledged() - last.acknowledged(),
+            (now.due() - last.due()) / elapsed,
+            (now.acknowledged() - last.acknowledged()) / elapsed,
             Math.max(0, (long) Math.floor(now.due()) - now.answered()),
             behind);
     last = now;

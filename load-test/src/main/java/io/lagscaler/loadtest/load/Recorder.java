@@ -82,7 +82,7 @@ public final class Recorder {
     Sample s =
         new Sample(
             second,
-            generator.dueBetween(second - 1, second),
+            p.targetRate(),
             p.achievedRate(),
             reading.map(r -> OptionalDouble.of(r.consumptionRate())).orElse(OptionalDouble.empty()),
             reading.map(r -> OptionalLong.of(r.lag())).orElse(OptionalLong.empty()),

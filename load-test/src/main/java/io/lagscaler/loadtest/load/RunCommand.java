@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -39,6 +40,8 @@ public final class RunCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
+  @Mixin LoadOptions load = new LoadOptions();
+
   @Option(
       names = "--bootstrap-server",
       description =
@@ -57,33 +60,6 @@ public final class RunCommand implements Callable<Integer> {
       defaultValue = "orders",
       description = "Topic (default ${DEFAULT-VALUE}).")
   String topic;
-
-  @Option(
-      names = "--profile",
-      defaultValue = "spike",
-      description =
-          "constant, step, ramp, spike, sine (diurnal), onoff, or a CSV file of second,rate"
-              + " (default ${DEFAULT-VALUE}).")
-  String profile;
-
-  @Option(
-      names = "--duration",
-      defaultValue = "300s",
-      converter = DurationConverter.class,
-      description = "How long the load runs (default ${DEFAULT-VALUE}).")
-  Duration duration;
-
-  @Option(names = "--base-rate", defaultValue = "15", description = "Orders/s off-peak.")
-  double baseRate;
-
-  @Option(names = "--peak-rate", defaultValue = "120", description = "Orders/s at the peak.")
-  double peakRate;
-
-  @Option(names = "--keys", defaultValue = "uniform", description = "Keys: " + Keys.SYNTAX + ".")
-  String keys;
-
-  @Option(names = "--stores", defaultValue = "200", description = "Distinct stores (keys).")
-  int stores;
 
   @Option(
       names = "--max-in-flight",
@@ -131,9 +107,9 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    int seconds = (int) duration.toSeconds();
-    Profile load = parse(() -> Profile.of(profile, baseRate, peakRate, seconds), "--profile");
-    Keys keySpread = parse(() -> Keys.parse(keys, stores), "--keys");
+    int seconds = load.seconds();
+    Profile profile = load.profile(spec.commandLine());
+    Keys keySpread = load.keys(spec.commandLine());
     validate(seconds);
     OrderSink sink =
         intakeUrl != null
@@ -148,7 +124,7 @@ public final class RunCommand implements Callable<Integer> {
             Locale.ROOT,
             "[run] %s: profile %s for %d s, keys %s, to %s%s%s",
             runId,
-            load.name(),
+            profile.name(),
             seconds,
             keySpread.spec(),
             sink.describe(),
@@ -166,7 +142,7 @@ public final class RunCommand implements Callable<Integer> {
                         Optional.ofNullable(target),
                         Optional.ofNullable(group),
                         out.resolve("status.jsonl")));
-    LoadGenerator generator = new LoadGenerator(load, keySpread, sink, maxInFlight, runId);
+    LoadGenerator generator = new LoadGenerator(profile, keySpread, sink, maxInFlight, runId);
     Recorder recorder =
         new Recorder(generator, meter, OptionalInt.empty(), m -> progress.say("[run] " + m));
     CountDownLatch reported = new CountDownLatch(1);
@@ -209,9 +185,9 @@ public final class RunCommand implements Callable<Integer> {
       RunResult result =
           recorder.result(
               watch.isPresent() ? "lag-scaler" : "unobserved",
-              load.name(),
+              profile.name(),
               "lag-scaler load test",
-              description(load, keySpread, sink, recorder.samples().size()),
+              description(profile, keySpread, sink, recorder.samples().size()),
               targetLag,
               settings(keySpread, sink),
               sink.name(),
@@ -261,10 +237,7 @@ public final class RunCommand implements Callable<Integer> {
       throw bad("--group " + group + " needs --bootstrap-server to read its lag");
     }
     if (seconds < 1) {
-      throw bad("--duration must be at least 1s, was " + duration);
-    }
-    if (baseRate < 0 || peakRate < 0) {
-      throw bad("--base-rate and --peak-rate must be >= 0");
+      throw bad("--duration must be at least 1s, was " + load.duration);
     }
     if (maxInFlight < 1) {
       throw bad("--max-in-flight must be >= 1, was " + maxInFlight);
@@ -289,14 +262,14 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private String description(Profile load, Keys keySpread, OrderSink sink, int seconds) {
+  private String description(Profile profile, Keys keySpread, OrderSink sink, int seconds) {
     return String.format(
         Locale.ROOT,
         "Profile `%s` (base %.0f, peak %.0f orders/s), %d s, keys %s over %d stores, orders to"
             + " %s; group %s; scaler %s; time-lag target %d s.",
-        load.name(),
-        baseRate,
-        peakRate,
+        profile.name(),
+        load.baseRate(),
+        load.peakRate(),
         seconds,
         keySpread.spec(),
         keySpread.stores(),
@@ -313,8 +286,8 @@ public final class RunCommand implements Callable<Integer> {
     s.put("group", group);
     s.put("keys", keySpread.spec());
     s.put("stores", keySpread.stores());
-    s.put("baseRate", baseRate);
-    s.put("peakRate", peakRate);
+    s.put("baseRate", load.baseRate());
+    s.put("peakRate", load.peakRate());
     s.put("maxInFlight", maxInFlight);
     s.put("scalerUrl", scalerUrl);
     return s;

@@ -2,6 +2,7 @@ package io.lagscaler.loadtest.local;
 
 import io.lagscaler.cli.DurationConverter;
 import io.lagscaler.loadtest.load.Keys;
+import io.lagscaler.loadtest.load.LoadOptions;
 import io.lagscaler.loadtest.load.Profile;
 import io.lagscaler.loadtest.report.Report;
 import io.lagscaler.loadtest.report.RunResult;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -32,20 +34,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--profile",
-      defaultValue = "spike",
-      description =
-          "constant, step, ramp, spike, sine (diurnal), onoff, or a CSV file of second,rate"
-              + " (default ${DEFAULT-VALUE}).")
-  String profile;
-
-  @Option(
-      names = "--duration",
-      defaultValue = "300s",
-      converter = DurationConverter.class,
-      description = "How long the load runs (default ${DEFAULT-VALUE}).")
-  Duration duration;
+  @Mixin LoadOptions load = new LoadOptions();
 
   @Option(
       names = "--policy",
@@ -58,12 +47,6 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--out", defaultValue = "demo-report", description = "Report directory.")
   Path out;
-
-  @Option(names = "--base-rate", defaultValue = "15", description = "Orders/s off-peak.")
-  double baseRate;
-
-  @Option(names = "--peak-rate", defaultValue = "120", description = "Orders/s at the peak.")
-  double peakRate;
 
   @Option(
       names = "--processing-cost-micros",
@@ -93,9 +76,6 @@ public final class DemoCommand implements Callable<Integer> {
       description = "lag-scaler's scale-down stabilization window (default ${DEFAULT-VALUE}).")
   Duration scaleDownWindow;
 
-  @Option(names = "--keys", defaultValue = "uniform", description = "Keys: " + Keys.SYNTAX + ".")
-  String keys;
-
   @Option(
       names = "--metrics-port",
       defaultValue = "0",
@@ -121,22 +101,12 @@ public final class DemoCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--policy must be lag-scaler or keda, not " + policy);
     }
-    int seconds = (int) duration.toSeconds();
+    int seconds = load.seconds();
     if (seconds < 10) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be >= 10s");
     }
-    Profile load;
-    Keys keySpread;
-    try {
-      load = Profile.of(profile, baseRate, peakRate, seconds);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--profile: " + e.getMessage());
-    }
-    try {
-      keySpread = Keys.parse(keys, 200);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--keys: " + e.getMessage());
-    }
+    Profile profile = load.profile(spec.commandLine());
+    Keys keySpread = load.keys(spec.commandLine());
     if (metricsPort < 0 || metricsPort > 65535) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--metrics-port must be 0 to 65535, was " + metricsPort);
@@ -148,7 +118,7 @@ public final class DemoCommand implements Callable<Integer> {
       DemoRun.Settings settings =
           new DemoRun.Settings(
               p,
-              load,
+              profile,
               keySpread,
               seconds,
               partitions,

@@ -43,8 +43,9 @@ public record RunResult(
   /**
    * One second of a run.
    *
-   * @param targetRate orders per second the profile asked for in this second
-   * @param arrivalRate orders per second acknowledged (by Kafka, or 2xx from order-intake)
+   * @param targetRate orders per second the profile asked for since the previous sample
+   * @param arrivalRate orders per second acknowledged (by Kafka, or 2xx from order-intake) since
+   *     the previous sample; both per second of wall time, so a late sample is no spike
    * @param consumptionRate the group's committed offsets per second, smoothed over about 3 s
    * @param reason the scaler's last decision reason, empty when unknown
    */

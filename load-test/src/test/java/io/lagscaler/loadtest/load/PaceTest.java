@@ -96,6 +96,19 @@ class PaceTest {
                     false, false, false, false, true, false, false, false, false, false, false))));
   }
 
+  @org.junit.jupiter.api.Test
+  void ratesArePerSecondOfWallTimeSoALateSampleIsNoSpike() {
+    Pace pace = new Pace();
+    pace.add(1, 1.0, 100, 100, 100, 0);
+    // Taken 2.5 s late: 350 more orders due and answered in 3.5 s is 100/s, not 350/s.
+    Pace.Second late = pace.add(2, 4.5, 450, 450, 450, 0);
+    assertThat(late.targetRate()).isEqualTo(100.0);
+    assertThat(late.achievedRate()).isEqualTo(100.0);
+    // And the one after it, at once: 0.5 s of orders.
+    Pace.Second next = pace.add(3, 5.0, 500, 500, 500, 0);
+    assertThat(next.achievedRate()).isEqualTo(100.0);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void judgesTheLastFiveSecondsAgainstWhatFellDue(String name, Case c) {
@@ -109,7 +122,7 @@ class PaceTest {
       acknowledged += second[1];
       answered += second[1] + second[2];
       long waiting = c.onlySlowAnswers() ? 0 : Math.max(0, (long) due - answered);
-      Pace.Second verdict = pace.add(i + 1, due, acknowledged, answered, waiting);
+      Pace.Second verdict = pace.add(i + 1, i + 1, due, acknowledged, answered, waiting);
       assertThat(verdict.behind()).as("second %d", i + 1).isEqualTo(c.behind().get(i));
       assertThat(verdict.targetRate()).isEqualTo(second[0]);
       assertThat(verdict.achievedRate()).isEqualTo(second[1]);
