@@ -268,7 +268,7 @@ public final class Report {
       String p = runs.size() == 1 ? "" : r.policy() + " ";
       if (i == 0) {
         // The target is the profile's: the same in every run, drawn once.
-        line(rates, "target", r, s -> OptionalDouble.of(s.targetRate()), Color.LIGHT_GRAY, true);
+        line(rates, "target", r, s -> OptionalDouble.of(s.targetRate()), Color.DARK_GRAY, true);
       }
       line(rates, p + "acknowledged", r, s -> OptionalDouble.of(s.arrivalRate()), color, true);
       line(rates, p + "consumed", r, Sample::consumptionRate, color, false);
