@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       io.lagscaler.loadtest.services.ChaosCommand.class,
       io.lagscaler.loadtest.services.ThroughputCommand.class,
       io.lagscaler.loadtest.local.DemoCommand.class,
+      io.lagscaler.loadtest.load.RunCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LoadTestMain {

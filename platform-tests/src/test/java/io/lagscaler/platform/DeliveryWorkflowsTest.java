@@ -54,11 +54,11 @@ class DeliveryWorkflowsTest {
   }
 
   @Test
-  void imagesAreMultiArchJibBuildsOfTheFourServicesPushedToEcr() {
+  void imagesAreMultiArchJibBuildsOfTheFourServicesAndTheLoadGeneratorPushedToEcr() {
     Map<String, Object> images = map(map(deliver, "jobs"), "images");
     assertThat(images.get("needs")).isEqualTo("test");
     assertThat(String.valueOf(map(images, "strategy")))
-        .contains("[lag-scaler, order-intake, store-totals, purchase-graph]");
+        .contains("[lag-scaler, order-intake, store-totals, purchase-graph, load-test]");
     assertThat(String.valueOf(images.get("steps")))
         .contains(
             "jib-maven-plugin", "linux/arm64,linux/amd64", "amazon-ecr-login", "ECR_REGISTRY");

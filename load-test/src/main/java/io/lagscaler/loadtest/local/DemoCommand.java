@@ -1,23 +1,28 @@
 package io.lagscaler.loadtest.local;
 
 import io.lagscaler.cli.DurationConverter;
+import io.lagscaler.loadtest.load.Keys;
+import io.lagscaler.loadtest.load.LoadOptions;
+import io.lagscaler.loadtest.load.Profile;
+import io.lagscaler.loadtest.report.Report;
+import io.lagscaler.loadtest.report.RunResult;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The one-command local demo: Kafka, Redis and store-totals on this machine, store-totals scaled as
- * local processes by lag-scaler (or the KEDA model), orders on a profile, a live line a second and
- * a report with a chart at the end.
+ * The one-command local demo: Kafka, Redis, Neo4j and the three services on this machine,
+ * store-totals scaled as local processes by lag-scaler (or the KEDA model), orders through
+ * order-intake on a profile, a live line a second and a report with a chart at the end.
  */
 @Command(
     name = "demo",
@@ -29,20 +34,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--profile",
-      defaultValue = "spike",
-      description =
-          "constant, step, ramp, spike, sine (diurnal), onoff, or a CSV file of second,rate"
-              + " (default ${DEFAULT-VALUE}).")
-  String profile;
-
-  @Option(
-      names = "--duration",
-      defaultValue = "300s",
-      converter = DurationConverter.class,
-      description = "How long the load runs (default ${DEFAULT-VALUE}).")
-  Duration duration;
+  @Mixin LoadOptions load = new LoadOptions();
 
   @Option(
       names = "--policy",
@@ -55,12 +47,6 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--out", defaultValue = "demo-report", description = "Report directory.")
   Path out;
-
-  @Option(names = "--base-rate", defaultValue = "15", description = "Orders/s off-peak.")
-  double baseRate;
-
-  @Option(names = "--peak-rate", defaultValue = "120", description = "Orders/s at the peak.")
-  double peakRate;
 
   @Option(
       names = "--processing-cost-micros",
@@ -91,6 +77,14 @@ public final class DemoCommand implements Callable<Integer> {
   Duration scaleDownWindow;
 
   @Option(
+      names = "--metrics-port",
+      defaultValue = "0",
+      description =
+          "Port of lag-scaler's /metrics and /status (0 picks a free one); every scrape target is"
+              + " listed in OUT/prometheus/targets.json (Prometheus file_sd).")
+  int metricsPort;
+
+  @Option(
       names = "--services-dir",
       defaultValue = "services",
       description = "Where services/<name>/target/<name>.jar are.")
@@ -107,24 +101,25 @@ public final class DemoCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--policy must be lag-scaler or keda, not " + policy);
     }
-    int seconds = (int) duration.toSeconds();
+    int seconds = load.seconds();
     if (seconds < 10) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be >= 10s");
     }
-    Profile load;
-    try {
-      load = Profile.of(profile, baseRate, peakRate, seconds);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    Profile profile = load.profile(spec.commandLine());
+    Keys keySpread = load.keys(spec.commandLine());
+    if (metricsPort < 0 || metricsPort > 65535) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--metrics-port must be 0 to 65535, was " + metricsPort);
     }
     Path logs = Files.createTempDirectory("lagscaler-demo-");
     List<String> policies = compare ? List.of("lag-scaler", "keda") : List.of(policy);
-    List<DemoRun.Result> results = new ArrayList<>();
+    List<RunResult> results = new ArrayList<>();
     for (String p : policies) {
       DemoRun.Settings settings =
           new DemoRun.Settings(
               p,
-              load,
+              profile,
+              keySpread,
               seconds,
               partitions,
               processingCostMicros,
@@ -132,30 +127,18 @@ public final class DemoCommand implements Callable<Integer> {
               targetLag,
               scaleDownWindow,
               servicesDir,
-              logs);
-      DemoRun.Result result = new DemoRun(settings, live).run();
+              logs,
+              out,
+              metricsPort);
+      RunResult result = new DemoRun(settings, live).run();
       results.add(result);
       if (compare) {
-        DemoReport.write(out.resolve(p), result);
+        Report.write(out.resolve(p), result);
       }
     }
-    DemoReport.writeAll(out, results);
-    for (DemoRun.Result r : results) {
-      Map<String, Object> f = DemoReport.figures(r);
-      live.printf(
-          "[demo] %s: max %s replicas, final %s, max lag %s (%.0f s), %s s over the %s s"
-              + " target, %s scale events, %s replica-seconds, %s produced, %s consumed%n",
-          r.policy(),
-          f.get("maxReplicas"),
-          f.get("finalReplicas"),
-          f.get("maxLag"),
-          (Double) f.get("maxLagSeconds"),
-          f.get("sloViolationSeconds"),
-          f.get("targetLagSeconds"),
-          f.get("scalingEvents"),
-          f.get("replicaSeconds"),
-          f.get("messagesProduced"),
-          f.get("messagesConsumed"));
+    Report.writeAll(out, results);
+    for (RunResult r : results) {
+      live.println("[demo] " + Report.summary(r));
     }
     live.println(
         "[demo] report: "

@@ -10,7 +10,17 @@ import io.lagscaler.controller.Controller;
 import io.lagscaler.controller.ControllerStatus;
 import io.lagscaler.controller.TargetStatus;
 import io.lagscaler.explain.ScalerMetrics;
+import io.lagscaler.http.StatusServer;
+import io.lagscaler.loadtest.load.GroupMeter;
+import io.lagscaler.loadtest.load.IntakeSink;
+import io.lagscaler.loadtest.load.Keys;
+import io.lagscaler.loadtest.load.LoadGenerator;
+import io.lagscaler.loadtest.load.Profile;
+import io.lagscaler.loadtest.load.Recorder;
+import io.lagscaler.loadtest.report.RunResult;
+import io.lagscaler.loadtest.report.RunResult.Sample;
 import io.lagscaler.loadtest.services.LocalStack;
+import io.lagscaler.loadtest.services.MetricsEndpoint;
 import io.lagscaler.loadtest.services.ServiceProcess;
 import io.lagscaler.loadtest.sim.Autoscaler;
 import io.lagscaler.loadtest.sim.KedaAutoscaler;
@@ -20,35 +30,29 @@ import io.lagscaler.observe.GroupProtocol;
 import io.lagscaler.observe.GroupQuery;
 import io.lagscaler.observe.GroupState;
 import io.lagscaler.observe.LagReader;
-import io.lagscaler.services.common.kafka.KafkaClients;
-import io.lagscaler.services.common.order.Order;
-import io.lagscaler.services.common.order.OrderJson;
 import io.lagscaler.services.testkit.KafkaTestClient;
-import io.lagscaler.services.testkit.Orders;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
- * One demo run: a local Kafka broker and Redis, store-totals as local processes starting at one
- * replica, orders produced to Kafka at the profile's rate, and one policy scaling the replicas.
- * lag-scaler runs as deployed (the real {@link Controller} with {@link LocalProcessScaler} as its
- * act step); KEDA is the simulator's transcription of its Kafka scaler and the HPA, driving the
- * same scaler from the same offsets. One sample a second, measured the same way for both.
+ * One demo run: a local Kafka broker, Redis and Neo4j; order-intake as one local process taking the
+ * profile's orders over HTTP; store-totals as local processes starting at one replica, scaled by
+ * one policy; purchase-graph at one replica as lag-scaler's second target (bounds 1 to 1, so it is
+ * observed and explained but never scaled). lag-scaler runs as deployed (the real {@link
+ * Controller} with {@link LocalProcessScaler} as its act step, its /metrics and /status served over
+ * HTTP); KEDA is the simulator's transcription of its Kafka scaler and the HPA, driving the same
+ * scaler from the same offsets. One sample a second, measured the same way for both.
  */
 public final class DemoRun {
 
@@ -56,6 +60,7 @@ public final class DemoRun {
   public record Settings(
       String policy,
       Profile profile,
+      Keys keys,
       int durationSeconds,
       int partitions,
       int processingCostMicros,
@@ -63,36 +68,18 @@ public final class DemoRun {
       Duration targetLag,
       Duration scaleDownWindow,
       Path servicesDir,
-      Path logDir) {}
-
-  /** One second of the run. */
-  public record Sample(
-      int second,
-      double arrivalRate,
-      double consumptionRate,
-      long lag,
-      double timeLagSeconds,
-      int desired,
-      int ready,
-      String reason) {}
-
-  /** A change of the desired replicas, with the policy's reason. */
-  public record Event(int second, int from, int to, String reason, String explanation) {}
-
-  /** Everything a run measured. */
-  public record Result(
-      String policy,
-      String profile,
-      Settings settings,
-      List<Sample> samples,
-      List<Event> events,
-      long produced,
-      long consumed) {}
+      Path logDir,
+      Path out,
+      int metricsPort) {}
 
   static final String TOPIC = "orders";
   static final String GROUP = "store-totals";
   static final WorkloadRef WORKLOAD =
       new WorkloadRef("local", WorkloadKind.DEPLOYMENT, "store-totals");
+  static final WorkloadRef GRAPH =
+      new WorkloadRef("local", WorkloadKind.DEPLOYMENT, "purchase-graph");
+  private static final List<String> JVM_FLAGS =
+      List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
 
   private final Settings settings;
   private final PrintStream live;
@@ -103,179 +90,174 @@ public final class DemoRun {
   }
 
   /** Runs to the end and stops every process it started, also when it fails. */
-  public Result run() throws Exception {
-    Path jar = ServiceProcess.jar(settings.servicesDir(), "store-totals");
-    live.println("[demo] " + settings.policy() + ": starting Kafka and Redis");
-    try (LocalStack stack = LocalStack.start(true, false);
+  public RunResult run() throws Exception {
+    Path storeTotals = ServiceProcess.jar(settings.servicesDir(), "store-totals");
+    Path purchaseGraph = ServiceProcess.jar(settings.servicesDir(), "purchase-graph");
+    Path orderIntake = ServiceProcess.jar(settings.servicesDir(), "order-intake");
+    live.println("[demo] " + settings.policy() + ": starting Kafka, Redis and Neo4j");
+    try (LocalStack stack = LocalStack.start(true, true);
         KafkaTestClient kafka = new KafkaTestClient(stack.bootstrapServers());
         LocalProcessScaler scaler = new LocalProcessScaler(Duration.ofSeconds(10))) {
       kafka.createTopic(TOPIC, settings.partitions());
       Map<String, String> env = new LinkedHashMap<>();
       env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-      env.put("REDIS_URI", stack.redisUri());
       env.put("ORDERS_PARTITIONS", Integer.toString(settings.partitions()));
-      env.put("CONSUMER_GROUP", GROUP);
       env.put("TRACING_SAMPLE_RATE", "0");
-      env.put("PROCESSING_COST_MICROS", Integer.toString(settings.processingCostMicros()));
+      Map<String, String> totalsEnv = new LinkedHashMap<>(env);
+      totalsEnv.put("REDIS_URI", stack.redisUri());
+      totalsEnv.put("CONSUMER_GROUP", GROUP);
+      totalsEnv.put("PROCESSING_COST_MICROS", Integer.toString(settings.processingCostMicros()));
       // About a second of work per batch: a rebalance waits for every member's batch to finish,
       // and the default 500 records would be 10 s of work at 20 ms each.
-      env.put(
+      totalsEnv.put(
           "MAX_POLL_RECORDS",
           Integer.toString(Math.max(10, 1_000_000 / settings.processingCostMicros())));
+      Map<String, String> graphEnv = new LinkedHashMap<>(env);
+      graphEnv.put("NEO4J_URI", stack.boltUri());
+      graphEnv.put("CONSUMER_GROUP", "purchase-graph");
       Path logs = settings.logDir().resolve(settings.policy());
       scaler.register(
           WORKLOAD,
+          new LocalProcessScaler.Workload("store-totals", storeTotals, totalsEnv, JVM_FLAGS, logs));
+      scaler.register(
+          GRAPH,
           new LocalProcessScaler.Workload(
-              "store-totals",
-              jar,
-              env,
-              List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto"),
-              logs));
-      scaler.scale(WORKLOAD, 1);
-      awaitReady(scaler, Duration.ofMinutes(2));
-      live.println("[demo] store-totals ready (1 replica, logs in " + logs + ")");
-      try (Policy policy = policy(stack.bootstrapServers(), scaler)) {
-        return drive(stack.bootstrapServers(), kafka, scaler, policy);
+              "purchase-graph", purchaseGraph, graphEnv, JVM_FLAGS, logs));
+      ServiceProcess intake =
+          ServiceProcess.start("order-intake-1", orderIntake, env, logs, JVM_FLAGS);
+      try {
+        scaler.scale(WORKLOAD, 1);
+        scaler.scale(GRAPH, 1);
+        intake.awaitReady(Duration.ofMinutes(2));
+        awaitReady(scaler, WORKLOAD, Duration.ofMinutes(2));
+        awaitReady(scaler, GRAPH, Duration.ofMinutes(2));
+        live.println(
+            "[demo] order-intake, store-totals and purchase-graph ready (1 replica each, logs in "
+                + logs
+                + ")");
+        try (Policy policy = policy(stack.bootstrapServers(), scaler)) {
+          List<MetricsEndpoint> fixed = new ArrayList<>();
+          policy.metrics().ifPresent(fixed::add);
+          fixed.add(
+              new MetricsEndpoint("order-intake", intake.name(), intake.address(), "/metrics"));
+          fixed.addAll(stack.metricsEndpoints());
+          return drive(stack.bootstrapServers(), intake, scaler, policy, fixed);
+        }
+      } finally {
+        intake.stop(Duration.ofSeconds(10));
       }
     }
   }
 
-  private Result drive(
-      String bootstrap, KafkaTestClient kafka, LocalProcessScaler scaler, Policy policy)
+  private RunResult drive(
+      String bootstrap,
+      ServiceProcess intake,
+      LocalProcessScaler scaler,
+      Policy policy,
+      List<MetricsEndpoint> fixedEndpoints)
       throws Exception {
-    AtomicLong produced = new AtomicLong();
-    AtomicBoolean stop = new AtomicBoolean();
-    long startNanos = System.nanoTime();
-    Thread producer =
-        Thread.ofPlatform()
-            .name("demo-producer")
-            .start(() -> produce(bootstrap, startNanos, produced, stop));
-    List<Sample> samples = new ArrayList<>();
-    List<Event> events = new ArrayList<>();
-    List<long[]> logEnds = new ArrayList<>(); // [second, log end total]: for the time lag
-    long lastEnd = 0;
-    long lastCommitted = 0;
-    double arrival = 0;
-    double consumption = 0;
-    long lastSampleNanos = startNanos;
-    try {
-      for (int t = 0; t < settings.durationSeconds(); t++) {
-        sleepUntil(startNanos + Duration.ofSeconds(t + 1).toNanos());
-        if (!producer.isAlive()) {
-          throw new IllegalStateException("the producer stopped");
+    ScrapeTargets targets =
+        new ScrapeTargets(settings.out().resolve("prometheus").resolve("targets.json"));
+    String runId =
+        "demo-" + settings.policy() + "-" + Long.toString(System.currentTimeMillis(), 36);
+    LoadGenerator generator =
+        new LoadGenerator(
+            settings.profile(),
+            settings.keys(),
+            new IntakeSink(intake.url(""), Duration.ofSeconds(10)),
+            256,
+            runId);
+    try (GroupMeter meter = new GroupMeter(Map.of("bootstrap.servers", bootstrap), GROUP, TOPIC)) {
+      Recorder recorder =
+          new Recorder(
+              generator,
+              Optional.of(meter),
+              OptionalInt.of(scaler.desired(WORKLOAD)),
+              m -> live.println("[demo] load " + m));
+      targets.update(endpoints(fixedEndpoints, scaler));
+      generator.start();
+      try {
+        for (int t = 1; t <= settings.durationSeconds(); t++) {
+          sleepUntil(generator.startNanos() + Duration.ofSeconds(t).toNanos());
+          String reason = policy.tick(t);
+          ScaleState state = scaler.read(WORKLOAD);
+          targets.update(endpoints(fixedEndpoints, scaler));
+          Sample s =
+              recorder.record(
+                  t,
+                  OptionalInt.of(state.desired()),
+                  OptionalInt.of(state.ready()),
+                  reason,
+                  policy.lastExplanation());
+          live.println(line(s));
         }
-        int before = scaler.desired(WORKLOAD);
-        String reason = policy.tick(t + 1);
-        ScaleState state = scaler.read(WORKLOAD);
-        if (state.desired() != before) {
-          events.add(new Event(t + 1, before, state.desired(), reason, policy.lastExplanation()));
-        }
-        long end = kafka.endOffsetTotal(TOPIC);
-        long committed = Math.min(end, kafka.committedTotal(GROUP, TOPIC));
-        logEnds.add(new long[] {t + 1, end});
-        // Per second of wall time between samples: a sample delayed by a slow probe is followed
-        // by one taken at once, and per-sample deltas would show that as a spike and a dip.
-        long sampledAt = System.nanoTime();
-        double elapsed = Math.max(0.05, (sampledAt - lastSampleNanos) / 1e9);
-        lastSampleNanos = sampledAt;
-        double in = (end - lastEnd) / elapsed;
-        double outRate = (committed - lastCommitted) / elapsed;
-        // Smoothed over about 3 s, like a dashboard's rate(): per-second counts are lumpy.
-        double weight = Math.min(1, 0.4 * elapsed);
-        arrival = t == 0 ? in : (1 - weight) * arrival + weight * in;
-        consumption = t == 0 ? outRate : (1 - weight) * consumption + weight * outRate;
-        lastEnd = end;
-        lastCommitted = committed;
-        Sample s =
-            new Sample(
-                t + 1,
-                arrival,
-                consumption,
-                end - committed,
-                timeLag(logEnds, committed, t + 1),
-                state.desired(),
-                state.ready(),
-                reason);
-        samples.add(s);
-        live.println(line(s));
+      } finally {
+        generator.stop();
       }
-    } finally {
-      stop.set(true);
-      producer.join(Duration.ofSeconds(30));
+      return recorder.result(
+          settings.policy(),
+          settings.profile().name(),
+          "lag-scaler local demo",
+          description(),
+          settings.targetLag(),
+          Map.of(
+              "processingCostMicros", settings.processingCostMicros(),
+              "partitions", settings.partitions(),
+              "keys", settings.keys().spec()),
+          "intake",
+          generator.stop());
     }
-    long consumed = kafka.committedTotal(GROUP, TOPIC);
-    return new Result(
-        settings.policy(),
-        settings.profile().name(),
-        settings,
-        samples,
-        events,
-        produced.get(),
-        consumed);
   }
 
-  /**
-   * The age of the oldest unconsumed message, to the second: how long ago the log end first passed
-   * the committed offset. Measured from the broker, the same way for every policy.
-   */
-  static double timeLag(List<long[]> logEnds, long committed, int now) {
-    for (long[] p : logEnds) {
-      if (p[1] > committed) {
-        return now - p[0] + 1;
-      }
-    }
-    return 0;
+  private static List<MetricsEndpoint> endpoints(
+      List<MetricsEndpoint> fixed, LocalProcessScaler scaler) throws ScalerException {
+    List<MetricsEndpoint> all = new ArrayList<>(fixed);
+    all.addAll(scaler.metricsEndpoints(WORKLOAD));
+    all.addAll(scaler.metricsEndpoints(GRAPH));
+    return all;
+  }
+
+  private String description() {
+    return String.format(
+        Locale.ROOT,
+        "Profile `%s`, %d s, orders through order-intake (keys %s), store-totals with a processing"
+            + " cost of %d us per order (one replica serves at most %.0f orders/s), %d partitions,"
+            + " time-lag target %d s; purchase-graph at 1 replica as a second target.",
+        settings.profile().name(),
+        settings.durationSeconds(),
+        settings.keys().spec(),
+        settings.processingCostMicros(),
+        1e6 / settings.processingCostMicros(),
+        settings.partitions(),
+        settings.targetLag().toSeconds());
   }
 
   private String line(Sample s) {
     return String.format(
         Locale.ROOT,
-        "[%4ds] %-10s in %6.1f/s  out %6.1f/s  lag %6d  time lag %5.1fs  replicas %d desired"
+        "[%4ds] %-10s in %6.1f/s  out %s/s  lag %6s  time lag %5ss  replicas %d desired"
             + " %d ready  %s",
         s.second(),
         settings.policy(),
         s.arrivalRate(),
-        s.consumptionRate(),
-        s.lag(),
-        s.timeLagSeconds(),
-        s.desired(),
-        s.ready(),
+        s.consumptionRate().isPresent()
+            ? String.format(Locale.ROOT, "%6.1f", s.consumptionRate().getAsDouble())
+            : "     ?",
+        s.lag().isPresent() ? Long.toString(s.lag().getAsLong()) : "?",
+        s.timeLagSeconds().isPresent()
+            ? String.format(Locale.ROOT, "%.1f", s.timeLagSeconds().getAsDouble())
+            : "?",
+        s.desired().orElse(0),
+        s.ready().orElse(0),
         s.reason());
   }
 
-  /** Sends the profile's orders in 100 ms slices, carrying fractions over, until stopped. */
-  private void produce(String bootstrap, long startNanos, AtomicLong produced, AtomicBoolean stop) {
-    Orders orders = new Orders(11, "demo", 200, 50_000, 2_000, Instant.now());
-    double owed = 0;
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(KafkaClients.producer(bootstrap, "demo-load"))) {
-      long slice = Duration.ofMillis(100).toNanos();
-      for (long n = 1; !stop.get(); n++) {
-        sleepUntil(startNanos + n * slice);
-        double t = (System.nanoTime() - startNanos) / 1e9;
-        owed += settings.profile().rate(t) / 10;
-        while (owed >= 1) {
-          Order order = orders.next(3);
-          producer.send(
-              new ProducerRecord<>(
-                  TOPIC,
-                  order.storeId().getBytes(StandardCharsets.UTF_8),
-                  OrderJson.toBytes(order)));
-          produced.incrementAndGet();
-          owed -= 1;
-        }
-      }
-      producer.flush();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void awaitReady(LocalProcessScaler scaler, Duration timeout) throws Exception {
+  private static void awaitReady(LocalProcessScaler scaler, WorkloadRef workload, Duration timeout)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (scaler.read(WORKLOAD).ready() < 1) {
+    while (scaler.read(workload).ready() < 1) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("store-totals was not ready within " + timeout);
+        throw new IllegalStateException(workload.name() + " was not ready within " + timeout);
       }
       Thread.sleep(200);
     }
@@ -306,6 +288,11 @@ public final class DemoRun {
     String tick(int second) throws Exception;
 
     String lastExplanation();
+
+    /** Where the policy's own metrics are served, when they are. */
+    default Optional<MetricsEndpoint> metrics() {
+      return Optional.empty();
+    }
 
     @Override
     void close();
@@ -338,6 +325,17 @@ public final class DemoRun {
             behavior:
               scaleDown:
                 stabilizationWindow: %ds
+          # Observed and explained, never scaled: the demo is about store-totals.
+          - name: purchase-graph
+            namespace: local
+            kind: Deployment
+            workload: purchase-graph
+            consumerGroup: purchase-graph
+            topics: [%s]
+            offsetReset: earliest
+            minReplicas: 1
+            maxReplicas: 1
+            targetLag: 60s
         """,
         bootstrap,
         GROUP,
@@ -345,18 +343,21 @@ public final class DemoRun {
         settings.maxReplicas(),
         settings.targetLag().toSeconds(),
         perReplica,
-        settings.scaleDownWindow().toSeconds());
+        settings.scaleDownWindow().toSeconds(),
+        TOPIC);
   }
 
   /** lag-scaler as deployed: the real controller, with local processes as its act step. */
   private final class LagScalerPolicy implements Policy {
     private final Controller controller;
+    private final StatusServer server;
     private final LoggingDecisionRecorder recorder = new LoggingDecisionRecorder();
     private final int pollSeconds;
     private String reason = "START";
     private String explanation = "";
 
     LagScalerPolicy(String bootstrap, LocalProcessScaler scaler) {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       controller =
           new Controller(
               c ->
@@ -367,7 +368,7 @@ public final class DemoRun {
               scaler,
               recorder,
               Leadership.alone("demo"),
-              new ScalerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false),
+              new ScalerMetrics(registry, false),
               Clock.systemUTC(),
               rejection -> {},
               name -> null,
@@ -378,6 +379,27 @@ public final class DemoRun {
                 + controller.status().configRejection().map(r -> r.message()).orElse("?"));
       }
       pollSeconds = (int) controller.pollInterval().toSeconds();
+      // As deployed: /metrics, /status, /healthz and /readyz, here on loopback.
+      server =
+          StatusServer.start(
+              "127.0.0.1",
+              settings.metricsPort(),
+              controller::status,
+              controller::ready,
+              registry::scrape);
+      live.println(
+          "[demo] lag-scaler metrics: http://127.0.0.1:"
+              + server.port()
+              + "/metrics (status: /status; scrape targets: "
+              + settings.out().resolve("prometheus").resolve("targets.json").toAbsolutePath()
+              + ")");
+    }
+
+    @Override
+    public Optional<MetricsEndpoint> metrics() {
+      return Optional.of(
+          new MetricsEndpoint(
+              "lag-scaler", "lag-scaler-1", "127.0.0.1:" + server.port(), "/metrics"));
     }
 
     @Override
@@ -386,7 +408,11 @@ public final class DemoRun {
         return reason;
       }
       ControllerStatus status = controller.pollOnce();
-      TargetStatus target = status.targets().getFirst();
+      TargetStatus target =
+          status.targets().stream()
+              .filter(t -> t.name().equals(WORKLOAD.name()))
+              .findFirst()
+              .orElseThrow();
       reason =
           target
               .decision()
@@ -398,12 +424,13 @@ public final class DemoRun {
 
     @Override
     public String lastExplanation() {
-      ScaleChange last = recorder.last();
+      ScaleChange last = recorder.last(WORKLOAD);
       return last == null ? explanation : last.explanation();
     }
 
     @Override
     public void close() {
+      server.close();
       controller.close();
     }
   }

@@ -4,6 +4,7 @@ import io.lagscaler.act.ScaleState;
 import io.lagscaler.act.Scaler;
 import io.lagscaler.act.ScalerException;
 import io.lagscaler.act.WorkloadRef;
+import io.lagscaler.loadtest.services.MetricsEndpoint;
 import io.lagscaler.loadtest.services.ServiceProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +36,7 @@ public final class LocalProcessScaler implements Scaler, AutoCloseable {
   private final Map<WorkloadRef, List<ServiceProcess>> replicas = new ConcurrentHashMap<>();
   private final List<Thread> stopping = new ArrayList<>();
   private final Duration grace;
-  private int started;
+  private final Map<WorkloadRef, Integer> started = new LinkedHashMap<>();
 
   public LocalProcessScaler(Duration grace) {
     this.grace = grace;
@@ -86,11 +87,12 @@ public final class LocalProcessScaler implements Scaler, AutoCloseable {
     running.removeIf(p -> !p.isAlive());
     Workload w = workloads.get(workload);
     while (running.size() < count) {
-      started++;
+      // Numbered per workload, as a pod name would be unique: store-totals-1, store-totals-2...
+      int n = started.merge(workload, 1, Integer::sum);
       try {
         running.add(
             ServiceProcess.start(
-                w.service() + "-" + started, w.jar(), w.env(), w.logDir(), w.jvmFlags()));
+                w.service() + "-" + n, w.jar(), w.env(), w.logDir(), w.jvmFlags()));
       } catch (RuntimeException e) {
         throw new ScalerException(
             ScalerException.Kind.API_ERROR, "could not start " + w.service() + ": " + e, e);
@@ -106,6 +108,17 @@ public final class LocalProcessScaler implements Scaler, AutoCloseable {
   /** The replicas asked for, without probing them. */
   public synchronized int desired(WorkloadRef workload) throws ScalerException {
     return processes(workload).size();
+  }
+
+  /** The metrics endpoint of each replica (job: the service; pod: the replica's name). */
+  public synchronized List<MetricsEndpoint> metricsEndpoints(WorkloadRef workload)
+      throws ScalerException {
+    return processes(workload).stream()
+        .map(
+            p ->
+                new MetricsEndpoint(
+                    workloads.get(workload).service(), p.name(), p.address(), "/metrics"))
+        .toList();
   }
 
   /** The process ids of a workload's replicas, oldest first (for logs and tests). */

@@ -5,6 +5,8 @@ import io.lagscaler.act.ScaleChange;
 import io.lagscaler.act.WorkloadRef;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,12 +19,12 @@ public final class LoggingDecisionRecorder implements DecisionRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(LoggingDecisionRecorder.class);
 
   private final List<ScaleChange> changes = new ArrayList<>();
-  private volatile ScaleChange last;
+  private final Map<WorkloadRef, ScaleChange> last = new ConcurrentHashMap<>();
 
   @Override
   public synchronized void recordChange(WorkloadRef workload, ScaleChange change, boolean dryRun) {
     changes.add(change);
-    last = change;
+    last.put(workload, change);
     LOG.info(
         "{}{}: {} -> {} replicas, {}: {}",
         workload,
@@ -40,7 +42,7 @@ public final class LoggingDecisionRecorder implements DecisionRecorder {
 
   @Override
   public void annotate(WorkloadRef workload, ScaleChange decision) {
-    last = decision;
+    last.put(workload, decision);
   }
 
   /** The changes recorded so far, oldest first. */
@@ -48,8 +50,8 @@ public final class LoggingDecisionRecorder implements DecisionRecorder {
     return List.copyOf(changes);
   }
 
-  /** The last decision recorded or annotated, or null before any. */
-  public ScaleChange last() {
-    return last;
+  /** The last decision recorded or annotated for {@code workload}, or null before any. */
+  public ScaleChange last(WorkloadRef workload) {
+    return last.get(workload);
   }
 }

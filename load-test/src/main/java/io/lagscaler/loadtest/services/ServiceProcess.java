@@ -153,7 +153,12 @@ public final class ServiceProcess {
   }
 
   public String url(String path) {
-    return "http://127.0.0.1:" + httpPort + path;
+    return "http://" + address() + path;
+  }
+
+  /** host:port of its HTTP server: the API, /healthz, /readyz and /metrics. */
+  public String address() {
+    return "127.0.0.1:" + httpPort;
   }
 
   public String name() {

@@ -6,10 +6,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +34,22 @@ class DemoCommandTest {
     // 10 orders/s, a burst of 110/s from 10 s to 30 s, then 10/s again.
     Path profile =
         Files.writeString(out.resolve("spike.csv"), "second,rate\n0,10\n10,110\n30,10\n");
+    // While it runs: lag-scaler's /metrics, found through the scrape targets file.
+    Path targets = out.resolve("prometheus").resolve("targets.json");
+    AtomicReference<String> scraped = new AtomicReference<>("");
+    Thread scraper =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  while (scraped.get().isEmpty() && !Thread.currentThread().isInterrupted()) {
+                    scraped.set(scrapeLagScaler(targets));
+                    try {
+                      Thread.sleep(2_000);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                });
     int exit =
         new CommandLine(demo)
             .execute(
@@ -38,8 +61,18 @@ class DemoCommandTest {
                 "--max-replicas", "4",
                 "--services-dir", "../services",
                 "--out", out.toString());
+    scraper.interrupt();
     String live = lines.toString(StandardCharsets.UTF_8);
     assertThat(exit).as(live).isZero();
+    assertThat(scraped.get()).as(live).contains("lagscaler_group_lag_messages");
+    JsonNode sd = new ObjectMapper().readTree(targets.toFile());
+    Set<String> jobs = new TreeSet<>();
+    sd.forEach(
+        entry -> {
+          assertThat(entry.get("labels").get("namespace").asText()).isEqualTo("local");
+          jobs.add(entry.get("labels").get("job").asText());
+        });
+    assertThat(jobs).contains("lag-scaler", "order-intake", "store-totals", "purchase-graph");
 
     JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
     assertThat(report.get("policy").asText()).isEqualTo("lag-scaler");
@@ -66,5 +99,33 @@ class DemoCommandTest {
     assertThat(png.getHeight()).isEqualTo(3 * 330);
     assertThat(live).contains("[  40s] lag-scaler").contains("replicas");
     assertThat(report.get("profile").asText()).isEqualTo(profile.toString());
+    assertThat(report.get("sink").asText()).isEqualTo("intake");
+    assertThat(report.get("ordersFailed").asLong()).as(live).isZero();
+  }
+
+  /** lag-scaler's /metrics text, or "" while the targets file or the server is not there yet. */
+  private static String scrapeLagScaler(Path targets) {
+    try {
+      if (!Files.exists(targets)) {
+        return "";
+      }
+      for (JsonNode entry : new ObjectMapper().readTree(targets.toFile())) {
+        if (entry.get("labels").get("job").asText().equals("lag-scaler")) {
+          String url = "http://" + entry.get("targets").get(0).asText() + "/metrics";
+          try (HttpClient http = HttpClient.newHttpClient()) {
+            String body =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(url)).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body();
+            // Before the first poll the registry has no group series yet.
+            return body.contains("lagscaler_group_lag_messages") ? body : "";
+          }
+        }
+      }
+      return "";
+    } catch (Exception notYet) {
+      return "";
+    }
   }
 }

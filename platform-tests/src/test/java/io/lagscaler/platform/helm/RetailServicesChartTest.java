@@ -147,6 +147,8 @@ class RetailServicesChartTest {
             "/neo4j/uri",
             "loadTest:\n  profile: Step Up\n",
             "/loadTest/profile",
+            "loadTest:\n  keys: hot:80:10\n",
+            "/loadTest/keys",
             "services:\n  purchaseGraph:\n    replica: 3\n",
             "'replica' not allowed");
     for (Map.Entry<String, String> c : cases.entrySet()) {
@@ -416,15 +418,53 @@ class RetailServicesChartTest {
     assertThat(podSpec(job)).containsEntry("restartPolicy", "Never");
     assertThat(spec(job)).containsEntry("backoffLimit", 0).containsKey("activeDeadlineSeconds");
     String profile =
-        Map.of("default", "step-up", "dev", "step-up", "stage", "spike-and-back", "prod", "diurnal")
-            .get(variant);
+        Map.of("default", "step", "dev", "step", "stage", "spike", "prod", "diurnal").get(variant);
     assertThat(strings(containers(podSpec(job)).getFirst().get("args")))
         .containsExactly(
             "run",
             "--bootstrap-server",
             "lag-scaler-kafka-bootstrap.kafka:9092",
+            "--topic",
+            "orders",
             "--profile",
-            profile);
+            profile,
+            "--duration",
+            "10m",
+            "--base-rate",
+            "15",
+            "--peak-rate",
+            "120",
+            "--keys",
+            "uniform",
+            "--intake-url",
+            "http://order-intake:8080",
+            "--group",
+            "store-totals",
+            "--out",
+            "/tmp/load-test",
+            "--print-report");
+  }
+
+  @Test
+  void theLoadTestValuesChooseRatesKeysAndWhatItFollows() {
+    Map<String, Object> job =
+        ofKind(
+                render(
+                    values("dev"),
+                    Map.of(
+                        "loadTest.enabled", "true",
+                        "loadTest.keys", "hot:0.8:0.1",
+                        "loadTest.peakRate", "400",
+                        "loadTest.viaIntake", "false",
+                        "loadTest.scalerUrl", "http://lag-scaler:8080",
+                        "loadTest.target", "store-totals")),
+                "Job")
+            .getFirst();
+    List<String> args = strings(containers(podSpec(job)).getFirst().get("args"));
+    assertThat(String.join(" ", args))
+        .contains("--peak-rate 400", "--keys hot:0.8:0.1")
+        .contains("--scaler-url http://lag-scaler:8080 --target store-totals")
+        .doesNotContain("--intake-url");
   }
 
   @Test
@@ -432,7 +472,7 @@ class RetailServicesChartTest {
     assertThat(render(values("dev"), Map.of()))
         .extracting(m -> m.get("kind"))
         .doesNotContain("Job");
-    assertThat(render(values("dev"), Map.of("loadTest.profile", "spike-and-back")))
+    assertThat(render(values("dev"), Map.of("loadTest.profile", "spike")))
         .extracting(m -> m.get("kind"))
         .doesNotContain("Job");
   }

@@ -1,4 +1,4 @@
-package io.lagscaler.loadtest.local;
+package io.lagscaler.loadtest.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -90,6 +90,16 @@ class ProfileTest {
     assertThat(p.name()).isEqualTo(file.toString());
     assertThat(p.rate(1)).isEqualTo(3);
     assertThat(p.rate(2)).isEqualTo(9);
+  }
+
+  @Test
+  void theIntegralIsTheOrdersDue() {
+    // spike over 100 s: 10/s, 100/s from 20 s to 45 s, then 10/s: 20*10 + 25*100 + 55*10.
+    assertThat(Profile.of("spike", 10, 100, 100).integral(0, 100)).isCloseTo(3250, within(1.0));
+    // ramp: the mean of base and peak over the run.
+    assertThat(Profile.of("ramp", 10, 100, 100).integral(0, 100)).isCloseTo(5500, within(1.0));
+    assertThat(Profile.of("constant", 0, 400, 10).integral(2.5, 3.0)).isCloseTo(200, within(1e-9));
+    assertThat(Profile.of("constant", 0, 400, 10).integral(3, 3)).isZero();
   }
 
   @Test

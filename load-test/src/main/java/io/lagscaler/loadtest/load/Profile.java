@@ -1,4 +1,4 @@
-package io.lagscaler.loadtest.local;
+package io.lagscaler.loadtest.load;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +22,24 @@ public sealed interface Profile {
 
   /** Orders per second at {@code second} from the start (never negative). */
   double rate(double second);
+
+  /**
+   * The orders due between {@code from} and {@code to} seconds: the integral of the rate, by the
+   * midpoint rule in steps of at most 10 ms (exact for constant and linear pieces; a jump inside a
+   * step costs at most one step's orders at the jump).
+   */
+  default double integral(double from, double to) {
+    if (to <= from) {
+      return 0;
+    }
+    int steps = (int) Math.ceil((to - from) / 0.01);
+    double step = (to - from) / steps;
+    double sum = 0;
+    for (int i = 0; i < steps; i++) {
+      sum += rate(from + (i + 0.5) * step);
+    }
+    return sum * step;
+  }
 
   /**
    * A built-in shape over {@code durationSeconds}, or a CSV file when {@code spec} is not one.
