@@ -13,8 +13,8 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * dashboards/local-expectations.yaml: the panels ({@code noLocalData}: dashboard uid, panel title)
  * and the metrics of alert rules ({@code noLocalMetrics}: metric) whose data cannot exist on one
- * machine (no Kubernetes, no node-termination handler...), each with the reason. Their queries
- * must still be valid; they need not return series locally.
+ * machine (no Kubernetes, no node-termination handler...), each with the reason. Their queries must
+ * still be valid; they need not return series locally.
  */
 record LocalExpectations(List<Map<String, Object>> panels, Set<String> metrics) {
 
