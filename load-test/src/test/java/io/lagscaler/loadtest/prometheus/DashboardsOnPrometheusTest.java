@@ -58,6 +58,9 @@ class DashboardsOnPrometheusTest {
   @Test
   void everyDashboardQueryAndAlertExpressionWorksOnDataScrapedFromTheLocalStack(@TempDir Path dir)
       throws Exception {
+    assertThat(LoopbackServer.onPath("prometheus-redis-exporter", "redis_exporter"))
+        .as("Redis's exporter on PATH (Debian: apt-get install prometheus-redis-exporter)")
+        .isPresent();
     List<Path> ruleFiles = ruleFiles();
     assertThat(ruleFiles).as("alert rule files under dashboards/alerts").isNotEmpty();
     Path out = dir.resolve("demo");
