@@ -382,9 +382,11 @@ public final class DecisionEngine {
       if (lagging == partitions) {
         // Every partition is behind: every consumer is busy, the group serves members x mu.
         sampleRate = consumed / dt / members;
-      } else if (now.totalLag() >= p.totalLag()) {
+      } else if (now.totalLag() >= p.totalLag() && lagging >= ceilDiv(partitions, members)) {
         // Lag grows on some partitions: those belong to the busiest consumers, which serve
-        // ceil(P / members) partitions each at mu / ceil(P / members).
+        // ceil(P / members) partitions each at mu / ceil(P / members). A busy consumer is behind
+        // on every partition it owns, so fewer lagging partitions than one consumer's share are a
+        // hiccup (a slow batch, a GC pause), not a saturated consumer: no sample.
         sampleRate = consumedLagging / dt / lagging * ceilDiv(partitions, members);
       }
       if (sampleRate > 0) {

@@ -159,6 +159,30 @@ class DecisionEngineTest {
                         Reason.SCALE_DOWN,
                         "per-replica 100 msg/s (prior)")))),
         argumentSet(
+            "rate: a few partitions briefly behind on one consumer are a hiccup, not saturation:"
+                + " the capacity is not measured from them",
+            new Case(
+                plain().build(),
+                12,
+                1,
+                List.of(
+                    expect(at(0, 1000, 1000), 1, Reason.WARMING_UP),
+                    // 1.2 msg/s arrives per partition (14 msg/s in all); one consumer owns all 12
+                    // partitions and 2 of them hold a slow batch (3, then 4 behind). A saturated
+                    // consumer is behind on every partition it owns: no sample, the prior of
+                    // 100 msg/s stands and 1 replica is plenty. The old rule "measured" 14 msg/s
+                    // and asked for a second replica.
+                    expect(
+                        at(10, 1012, 1012).behind(2, 3),
+                        1,
+                        Reason.AT_TARGET,
+                        "per-replica 100 msg/s (prior)"),
+                    expect(
+                        at(20, 1024, 1024).behind(2, 4),
+                        1,
+                        Reason.AT_TARGET,
+                        "per-replica 100 msg/s (prior)")))),
+        argumentSet(
             "lag mode: replicas = ceil(total lag / lagPerReplica), KEDA's lagThreshold",
             new Case(
                 lagMode().build(),

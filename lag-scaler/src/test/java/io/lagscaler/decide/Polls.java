@@ -44,7 +44,9 @@ final class Polls {
       Double timeLag,
       Integer ready,
       boolean lagUnknown,
-      long decisionTime) {
+      long decisionTime,
+      int behindOn,
+      long behindBy) {
 
     Poll state(GroupState s) {
       return new Poll(
@@ -58,7 +60,9 @@ final class Polls {
           timeLag,
           ready,
           lagUnknown,
-          decisionTime);
+          decisionTime,
+          behindOn,
+          behindBy);
     }
 
     Poll members(int n) {
@@ -73,7 +77,9 @@ final class Polls {
           timeLag,
           ready,
           lagUnknown,
-          decisionTime);
+          decisionTime,
+          behindOn,
+          behindBy);
     }
 
     Poll status(PartitionStatus s) {
@@ -88,7 +94,9 @@ final class Polls {
           timeLag,
           ready,
           lagUnknown,
-          decisionTime);
+          decisionTime,
+          behindOn,
+          behindBy);
     }
 
     Poll timeLag(double seconds) {
@@ -103,7 +111,9 @@ final class Polls {
           seconds,
           ready,
           lagUnknown,
-          decisionTime);
+          decisionTime,
+          behindOn,
+          behindBy);
     }
 
     Poll ready(int n) {
@@ -118,7 +128,9 @@ final class Polls {
           timeLag,
           n,
           lagUnknown,
-          decisionTime);
+          decisionTime,
+          behindOn,
+          behindBy);
     }
 
     /** A decision at {@code seconds} on signals read at {@link #t()}. */
@@ -134,7 +146,9 @@ final class Polls {
           timeLag,
           ready,
           lagUnknown,
-          seconds);
+          seconds,
+          behindOn,
+          behindBy);
     }
 
     long decidedAt() {
@@ -153,7 +167,29 @@ final class Polls {
           timeLag,
           ready,
           true,
-          decisionTime);
+          decisionTime,
+          behindOn,
+          behindBy);
+    }
+
+    /**
+     * The first {@code n} partitions have {@code extra} more uncommitted messages than the rest.
+     */
+    Poll behind(int n, long extra) {
+      return new Poll(
+          t,
+          unavailable,
+          logEnd,
+          committed,
+          state,
+          members,
+          status,
+          timeLag,
+          ready,
+          lagUnknown,
+          decisionTime,
+          n,
+          extra);
     }
 
     GroupSignals signals(int partitions, int current, int readyNow) {
@@ -170,14 +206,15 @@ final class Polls {
       PartitionStatus st = status != null ? status : PartitionStatus.OK;
       List<PartitionSignals> ps = new ArrayList<>();
       for (int i = 0; i < partitions; i++) {
+        long extra = i < behindOn ? behindBy : 0;
         PartitionLag pl =
             lagUnknown && i == 0
                 ? new PartitionLag.Unknown("log end unknown")
-                : new PartitionLag.Known(lag, PartitionLag.LagBasis.COMMITTED);
+                : new PartitionLag.Known(lag + extra, PartitionLag.LagBasis.COMMITTED);
         ps.add(
             new PartitionSignals(
                 new PartitionKey("orders", i),
-                Offset.known(committed),
+                Offset.known(committed - extra),
                 lagUnknown && i == 0 ? Offset.unknown("no leader") : Offset.known(logEnd),
                 Offset.known(0),
                 pl,
@@ -193,7 +230,7 @@ final class Polls {
           gs,
           m,
           GroupProtocol.CLASSIC,
-          lagUnknown ? lag * (partitions - 1) : lag * partitions,
+          (lagUnknown ? lag * (partitions - 1) : lag * partitions) + behindOn * behindBy,
           lagUnknown ? 1 : 0,
           tl,
           OptionalDouble.empty(),
@@ -208,11 +245,11 @@ final class Polls {
 
   /** A poll at second {@code t} with these offsets on every partition. */
   static Poll at(long t, long logEnd, long committed) {
-    return new Poll(t, false, logEnd, committed, null, null, null, null, null, false, -1);
+    return new Poll(t, false, logEnd, committed, null, null, null, null, null, false, -1, 0, 0);
   }
 
   /** A poll at second {@code t} that could not read the group. */
   static Poll failedAt(long t) {
-    return new Poll(t, true, 0, 0, null, null, null, null, null, false, -1);
+    return new Poll(t, true, 0, 0, null, null, null, null, null, false, -1, 0, 0);
   }
 }
