@@ -298,18 +298,7 @@ public final class KafkaBrokerProcess implements KafkaCluster {
   }
 
   private void stopQuietly() {
-    if (process.isAlive()) {
-      process.destroy(); // SIGTERM: the broker shuts down cleanly
-      try {
-        if (!process.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-          process.waitFor(5, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    }
+    stop(process, STOP_GRACE); // SIGTERM: the broker shuts down cleanly
     if (deleteOnClose) {
       deleteRecursively(dataDir);
     }
@@ -319,6 +308,23 @@ public final class KafkaBrokerProcess implements KafkaCluster {
     try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
+    }
+  }
+
+  /** SIGTERM, then SIGKILL when {@code process} has not exited within {@code grace}. */
+  static void stop(Process process, Duration grace) {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 
