@@ -514,6 +514,25 @@ class LagScalerChartTest {
   }
 
   @Test
+  void aStatusReaderReadsTheHttpPortAndOtherPodsOfItsNamespaceStillCannot() throws Exception {
+    Path values = scratch.resolve("status-readers.yaml");
+    Files.writeString(
+        values,
+        """
+        networkPolicy:
+          statusReaders:
+            - namespace: apps
+              podLabels: {app.kubernetes.io/name: load-test}
+        """);
+    NetworkPolicies policies = new NetworkPolicies(render(values, Map.of()));
+    Pod loadTest = new Pod("apps", Map.of("app.kubernetes.io/name", "load-test"));
+    Pod intake = new Pod("apps", Map.of("app.kubernetes.io/name", "order-intake"));
+    assertThat(policies.allows(loadTest, CONTROLLER, 8080)).isTrue();
+    assertThat(policies.allows(intake, CONTROLLER, 8080)).isFalse();
+    assertThat(policies.allows(PROMETHEUS, CONTROLLER, 8080)).isTrue();
+  }
+
+  @Test
   void theControllerReachesTheApiServerAndNothingElseOutside() {
     NetworkPolicies policies = new NetworkPolicies(rendered.get("dev"));
     assertThat(policies.allowsEgressToAddress(CONTROLLER, "10.40.37.12", 443)).isTrue();
