@@ -3,7 +3,6 @@ package io.lagscaler.devstack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,13 +95,13 @@ public final class KafkaBrokerProcess implements KafkaCluster {
       int metricsPort = 0;
       List<String> jvmOptions = new ArrayList<>(List.of(heap));
       if (withMetrics) {
-        metricsPort = freePort();
+        metricsPort = ChildProcesses.freePort();
         Path agent = copyResource("jmx_prometheus_javaagent.jar", dir);
         Path rules = copyResource("kafka-metrics-config.yml", dir);
         jvmOptions.add("-javaagent:" + agent + "=127.0.0.1:" + metricsPort + ":" + rules);
       }
-      int port = freePort();
-      int controllerPort = freePort();
+      int port = ChildProcesses.freePort();
+      int controllerPort = ChildProcesses.freePort();
       Map<String, Object> config = new LinkedHashMap<>(LocalKafka.singleNodeDefaults());
       config.put("process.roles", "broker,controller");
       config.put("node.id", "1");
@@ -118,8 +117,8 @@ public final class KafkaBrokerProcess implements KafkaCluster {
       Map<String, Integer> securedPorts = new LinkedHashMap<>();
       List<String> scram = new ArrayList<>();
       if (tls != null) {
-        securedPorts.put("SASL_SSL", freePort());
-        securedPorts.put("SSL", freePort());
+        securedPorts.put("SASL_SSL", ChildProcesses.freePort());
+        securedPorts.put("SSL", ChildProcesses.freePort());
         secure(config, securedPorts, tls);
         scram.addAll(
             List.of(
@@ -146,7 +145,8 @@ public final class KafkaBrokerProcess implements KafkaCluster {
       if (!formatting.waitFor(60, TimeUnit.SECONDS) || formatting.exitValue() != 0) {
         formatting.destroyForcibly();
         throw new IllegalStateException(
-            "formatting the Kafka log directory failed: " + tail(dir.resolve("format.log")));
+            "formatting the Kafka log directory failed: "
+                + ChildProcesses.tail(dir.resolve("format.log")));
       }
 
       Process broker =
@@ -238,7 +238,7 @@ public final class KafkaBrokerProcess implements KafkaCluster {
             "the Kafka broker process exited with "
                 + process.exitValue()
                 + ": "
-                + tail(dataDir.resolve("broker.log")));
+                + ChildProcesses.tail(dataDir.resolve("broker.log")));
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -298,43 +298,9 @@ public final class KafkaBrokerProcess implements KafkaCluster {
   }
 
   private void stopQuietly() {
-    stop(process, STOP_GRACE); // SIGTERM: the broker shuts down cleanly
+    ChildProcesses.stop(process, STOP_GRACE); // SIGTERM: the broker shuts down cleanly
     if (deleteOnClose) {
       deleteRecursively(dataDir);
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    }
-  }
-
-  /** SIGTERM, then SIGKILL when {@code process} has not exited within {@code grace}. */
-  static void stop(Process process, Duration grace) {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** The last 20 lines of a child process's log, for error messages. */
-  static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
     }
   }
 

@@ -34,8 +34,7 @@ public final class LocalRedis implements AutoCloseable {
   public static LocalRedis start() {
     try {
       LocalRedis redis =
-          new LocalRedis(
-              KafkaBrokerProcess.freePort(), Files.createTempDirectory("lagscaler-redis-"));
+          new LocalRedis(ChildProcesses.freePort(), Files.createTempDirectory("lagscaler-redis-"));
       redis.startServer();
       Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "redis-stop"));
       return redis;

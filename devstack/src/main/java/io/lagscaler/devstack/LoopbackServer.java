@@ -118,11 +118,11 @@ public final class LoopbackServer implements AutoCloseable {
 
   /** The last lines the server printed, for error messages. */
   public String tail() {
-    return KafkaBrokerProcess.tail(log);
+    return ChildProcesses.tail(log);
   }
 
   @Override
   public void close() {
-    KafkaBrokerProcess.stop(process, STOP_GRACE);
+    ChildProcesses.stop(process, STOP_GRACE);
   }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Neo4j in a child JVM, for a local stack that outlives a test (the chaos and throughput
@@ -37,7 +36,7 @@ public final class Neo4jProcess implements AutoCloseable {
   /** Starts Neo4j on a free loopback port and waits until Bolt accepts connections. */
   public static Neo4jProcess start(String heap) {
     try {
-      int port = KafkaBrokerProcess.freePort();
+      int port = ChildProcesses.freePort();
       Path dir = Files.createTempDirectory("lagscaler-neo4j-");
       Path log = dir.resolve("neo4j.log");
       // Harness first so its versions win; our own code source last, for Neo4jServerMain only.
@@ -139,16 +138,6 @@ public final class Neo4jProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    if (process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    }
+    ChildProcesses.stop(process, Duration.ofSeconds(20));
   }
 }

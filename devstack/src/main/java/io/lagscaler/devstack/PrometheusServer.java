@@ -1,7 +1,5 @@
 package io.lagscaler.devstack;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +26,7 @@ public final class PrometheusServer {
                     new IllegalStateException(
                         "prometheus is not installed or not on PATH: install it (Debian: apt-get"
                             + " install prometheus)"));
-    int port = freePort();
+    int port = ChildProcesses.freePort();
     return LoopbackServer.start(
         "prometheus",
         List.of(
@@ -41,13 +39,5 @@ public final class PrometheusServer {
         port,
         "/-/ready",
         Duration.ofSeconds(30));
-  }
-
-  static int freePort() {
-    try {
-      return KafkaBrokerProcess.freePort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port", e);
-    }
   }
 }

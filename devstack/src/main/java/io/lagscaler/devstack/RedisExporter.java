@@ -19,7 +19,7 @@ public final class RedisExporter {
     return LoopbackServer.onPath("prometheus-redis-exporter", "redis_exporter")
         .map(
             binary -> {
-              int port = PrometheusServer.freePort();
+              int port = ChildProcesses.freePort();
               return LoopbackServer.start(
                   "redis-exporter",
                   List.of(

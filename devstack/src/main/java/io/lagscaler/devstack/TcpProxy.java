@@ -32,13 +32,9 @@ public final class TcpProxy implements AutoCloseable {
 
   /** Forwards a free loopback port to {@code 127.0.0.1:targetPort}. */
   public static TcpProxy to(int targetPort) {
-    try {
-      TcpProxy proxy = new TcpProxy(KafkaBrokerProcess.freePort(), targetPort);
-      proxy.restore();
-      return proxy;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    TcpProxy proxy = new TcpProxy(ChildProcesses.freePort(), targetPort);
+    proxy.restore();
+    return proxy;
   }
 
   public int port() {

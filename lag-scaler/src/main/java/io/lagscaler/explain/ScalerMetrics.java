@@ -242,14 +242,12 @@ public final class ScalerMetrics {
    * The kinds of {@link #scaleError}: {@link io.lagscaler.act.ScalerException.Kind}'s, and INTERNAL
    * for an unexpected failure.
    */
-  static List<String> scaleErrorKinds() {
-    List<String> kinds = new ArrayList<>();
-    for (io.lagscaler.act.ScalerException.Kind k : io.lagscaler.act.ScalerException.Kind.values()) {
-      kinds.add(k.name());
-    }
-    kinds.add("INTERNAL");
-    return kinds;
-  }
+  private static final List<String> SCALE_ERROR_KINDS =
+      java.util.stream.Stream.concat(
+              java.util.Arrays.stream(io.lagscaler.act.ScalerException.Kind.values())
+                  .map(Enum::name),
+              java.util.stream.Stream.of("INTERNAL"))
+          .toList();
 
   /**
    * Every target's event and error counters exist from its first config at 0, so that {@code
@@ -268,7 +266,7 @@ public final class ScalerMetrics {
     for (TargetLimits t : targets) {
       scaleEvents(t.name(), "up");
       scaleEvents(t.name(), "down");
-      scaleErrorKinds().forEach(kind -> scaleErrors(t.name(), kind));
+      SCALE_ERROR_KINDS.forEach(kind -> scaleErrors(t.name(), kind));
     }
   }
 

@@ -93,6 +93,13 @@ public final class DemoCommand implements Callable<Integer> {
   /** Where the live lines go; tests may redirect them. */
   PrintStream live = System.out;
 
+  public DemoCommand() {}
+
+  /** A demo whose live view goes to {@code live} (tests keep it for their messages). */
+  public DemoCommand(PrintStream live) {
+    this.live = live;
+  }
+
   @Override
   public Integer call() throws Exception {
     // Before the first Kafka class logs: the broker and clients are chatty at INFO.

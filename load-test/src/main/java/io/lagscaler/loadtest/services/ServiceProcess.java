@@ -1,5 +1,6 @@
 package io.lagscaler.loadtest.services;
 
+import io.lagscaler.devstack.ChildProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -67,7 +68,7 @@ public final class ServiceProcess {
   public static ServiceProcess start(
       String name, Path jar, Map<String, String> env, Path logDir, List<String> jvmFlags) {
     try {
-      int port = freePort();
+      int port = ChildProcesses.freePort();
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
       List<String> command = new ArrayList<>();
@@ -182,11 +183,7 @@ public final class ServiceProcess {
 
   /** SIGTERM, then SIGKILL if the service has not exited within {@code grace}. */
   public void stop(Duration grace) {
-    process.destroy();
-    if (!waitFor(grace)) {
-      process.destroyForcibly();
-      waitFor(Duration.ofSeconds(5));
-    }
+    ChildProcesses.stop(process, grace);
     RUNNING.remove(this);
   }
 
@@ -196,12 +193,6 @@ public final class ServiceProcess {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (var socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -28,9 +28,8 @@ class DemoCommandTest {
   @Test
   void lagScalerScalesUpUnderTheSpikeAndBackDownAfterItAndWritesTheReport(@TempDir Path out)
       throws Exception {
-    DemoCommand demo = new DemoCommand();
     ByteArrayOutputStream lines = new ByteArrayOutputStream();
-    demo.live = new PrintStream(lines, true, StandardCharsets.UTF_8);
+    DemoCommand demo = new DemoCommand(new PrintStream(lines, true, StandardCharsets.UTF_8));
     // 10 orders/s, a burst of 110/s from 10 s to 30 s, then 10/s again.
     Path profile =
         Files.writeString(out.resolve("spike.csv"), "second,rate\n0,10\n10,110\n30,10\n");

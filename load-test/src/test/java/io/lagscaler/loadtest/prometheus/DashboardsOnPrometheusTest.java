@@ -47,6 +47,7 @@ class DashboardsOnPrometheusTest {
       List.of("lag-scaler", "order-intake", "store-totals", "purchase-graph", "kafka", "redis");
   private static final int STEP = 2;
 
+  private final LocalExpectations expectations = LocalExpectations.load(DASHBOARDS);
   private PrometheusApi api;
   private long start;
   private long end;
@@ -114,15 +115,7 @@ class DashboardsOnPrometheusTest {
   /** A short spike: store-totals scales up under it and back down after. */
   private static String runDemo(Path dir, Path out) throws IOException {
     ByteArrayOutputStream lines = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    // The demo's live view goes to standard output: kept for the failure messages.
-    System.setOut(new PrintStream(lines, true, StandardCharsets.UTF_8));
-    DemoCommand demo;
-    try {
-      demo = new DemoCommand();
-    } finally {
-      System.setOut(stdout);
-    }
+    DemoCommand demo = new DemoCommand(new PrintStream(lines, true, StandardCharsets.UTF_8));
     Path profile =
         Files.writeString(dir.resolve("spike.csv"), "second,rate\n0,10\n10,110\n30,10\n");
     int exit =
@@ -170,7 +163,7 @@ class DashboardsOnPrometheusTest {
       values.put(v.name(), v.multi() ? List.of(GrafanaDashboard.alternation(found)) : found);
     }
     List<Map<String, String>> selections = selections(values);
-    Set<String> excused = LocalExpectations.load(DASHBOARDS).panels(dashboard.uid());
+    Set<String> excused = expectations.panels(dashboard.uid());
     for (Query q : dashboard.queries()) {
       boolean data = false;
       for (Map<String, String> selection : selections) {
@@ -272,7 +265,6 @@ class DashboardsOnPrometheusTest {
   @SuppressWarnings("unchecked")
   private void proveRules(List<Path> ruleFiles) throws Exception {
     int declared = 0;
-    LocalExpectations expectations = LocalExpectations.load(DASHBOARDS);
     for (Path file : ruleFiles) {
       Map<String, Object> doc = new Yaml().load(Files.readString(file));
       for (Map<String, Object> group : (List<Map<String, Object>>) doc.get("groups")) {
