@@ -78,10 +78,11 @@ public final class KubernetesScaler implements Scaler {
     if (object == null) {
       throw new ScalerException(ScalerException.Kind.NOT_FOUND, workload + " not found", null);
     }
+    Replicas replicas = replicas(object);
     return new ScaleState(
-        replicas(object, true),
-        replicas(object, false),
-        readyReplicas(object),
+        replicas.desired(),
+        replicas.current(),
+        replicas.ready(),
         lagscalerAnnotations(object),
         competingAutoscalers(workload));
   }
@@ -257,31 +258,36 @@ public final class KubernetesScaler implements Scaler {
         : scale.getSpec().getReplicas();
   }
 
-  /** {@code spec.replicas} ({@code desired}) or {@code status.replicas}; absent means zero. */
-  private static int replicas(HasMetadata object, boolean desired) {
-    Integer replicas =
-        switch (object) {
-          case Deployment d ->
-              desired
-                  ? (d.getSpec() == null ? null : d.getSpec().getReplicas())
-                  : (d.getStatus() == null ? null : d.getStatus().getReplicas());
-          case StatefulSet s ->
-              desired
-                  ? (s.getSpec() == null ? null : s.getSpec().getReplicas())
-                  : (s.getStatus() == null ? null : s.getStatus().getReplicas());
-          default -> null;
-        };
-    return replicas == null ? 0 : replicas;
+  /**
+   * {@code spec.replicas}, {@code status.replicas} and {@code status.readyReplicas} of a Deployment
+   * or StatefulSet. The API omits zero counts (omitempty), so absent means zero.
+   */
+  private static Replicas replicas(HasMetadata object) {
+    return switch (object) {
+      case Deployment d -> {
+        var spec = d.getSpec();
+        var status = d.getStatus();
+        yield new Replicas(
+            orZero(spec == null ? null : spec.getReplicas()),
+            orZero(status == null ? null : status.getReplicas()),
+            orZero(status == null ? null : status.getReadyReplicas()));
+      }
+      case StatefulSet s -> {
+        var spec = s.getSpec();
+        var status = s.getStatus();
+        yield new Replicas(
+            orZero(spec == null ? null : spec.getReplicas()),
+            orZero(status == null ? null : status.getReplicas()),
+            orZero(status == null ? null : status.getReadyReplicas()));
+      }
+      default -> throw new IllegalStateException("not a Deployment or StatefulSet: " + object);
+    };
   }
 
-  private static int readyReplicas(HasMetadata object) {
-    Integer ready =
-        switch (object) {
-          case Deployment d -> d.getStatus() == null ? null : d.getStatus().getReadyReplicas();
-          case StatefulSet s -> s.getStatus() == null ? null : s.getStatus().getReadyReplicas();
-          default -> null;
-        };
-    return ready == null ? 0 : ready;
+  private record Replicas(int desired, int current, int ready) {}
+
+  private static int orZero(Integer count) {
+    return count == null ? 0 : count;
   }
 
   private static Map<String, String> lagscalerAnnotations(HasMetadata object) {
