@@ -280,6 +280,22 @@ class PlatformChartTest {
     assertThat(policies.allowsEgressToAddress(LAG_SCALER, "8.8.8.8", 443)).isFalse();
   }
 
+  @ParameterizedTest
+  @MethodSource("variants")
+  void prometheusReachesEveryNodePortKubePrometheusStackScrapes(String variant) {
+    NetworkPolicies policies = new NetworkPolicies(rendered.get(variant));
+    String node = "10.40.70.4";
+    // kubelet, node-exporter, and kube-proxy (kubeProxy.enabled in kube-prometheus-stack.yaml):
+    // without 10249 the kube-proxy target is scraped but always down.
+    for (int port : List.of(10250, 9100, 10249)) {
+      assertThat(policies.allowsEgressToAddress(PROMETHEUS, node, port))
+          .as("port " + port)
+          .isTrue();
+    }
+    assertThat(policies.allowsEgressToAddress(PROMETHEUS, node, 22)).isFalse();
+    assertThat(policies.allowsEgressToAddress(ORDER_INTAKE, node, 10249)).isFalse();
+  }
+
   @Test
   void networkRangesFollowTheStacksVpcWhenTheMakefileSetsThem() {
     List<Map<String, Object>> manifests =
@@ -319,9 +335,8 @@ class PlatformChartTest {
   @MethodSource("variants")
   void kafkaIsKraftWithThreeRackAwareBrokersOnGp3AndMetricsOn(String variant) {
     Map<String, Object> kafka = ofKind(variant, "Kafka").getFirst();
-    assertThat(obj(metadata(kafka).get("annotations")))
-        .containsEntry("strimzi.io/kraft", "enabled")
-        .containsEntry("strimzi.io/node-pools", "enabled");
+    // Strimzi 0.48 runs KRaft with node pools only and ignores the old opt-in annotations.
+    assertThat(metadata(kafka)).doesNotContainKey("annotations");
     Map<?, ?> spec = (Map<?, ?>) ((Map<?, ?>) kafka.get("spec")).get("kafka");
     assertThat(spec.get("rack")).isEqualTo(Map.of("topologyKey", "topology.kubernetes.io/zone"));
     assertThat(spec.get("metricsConfig").toString())
