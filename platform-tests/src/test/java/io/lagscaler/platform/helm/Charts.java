@@ -94,7 +94,7 @@ public final class Charts {
 
   /** Helm's coalescing: maps merge key by key, anything else in the overlay replaces. */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> overlay) {
+  public static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> overlay) {
     Map<String, Object> merged = new LinkedHashMap<>(base);
     overlay.forEach(
         (key, value) -> {

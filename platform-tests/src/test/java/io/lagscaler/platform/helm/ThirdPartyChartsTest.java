@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 class ThirdPartyChartsTest {
 
-  private static final Pattern ASSIGNMENT =
-      Pattern.compile("^([A-Z0-9_]+) := (.+)$", Pattern.MULTILINE);
-
   private static String makefile;
   private static Map<String, String> variables;
   private static Path thirdParty;
@@ -36,12 +32,9 @@ class ThirdPartyChartsTest {
 
   @BeforeAll
   static void read() throws IOException {
-    makefile = Files.readString(Repo.path("helm/Makefile"));
-    variables = new LinkedHashMap<>();
-    Matcher m = ASSIGNMENT.matcher(makefile);
-    while (m.find()) {
-      variables.put(m.group(1), m.group(2).trim());
-    }
+    HelmMakefile parsed = HelmMakefile.read();
+    makefile = parsed.text();
+    variables = parsed.variables();
     thirdParty = Repo.path("helm/platform/third-party");
     mainTemplate = CfnYaml.load(Repo.path("infra/cloudformation/main.yaml"));
   }
