@@ -46,6 +46,8 @@ class CloudFormationTemplatesTest {
             "nodegroups.yaml",
             "addons.yaml",
             "autoscaling.yaml",
+            "karpenter.yaml",
+            "operations.yaml",
             "delivery.yaml");
     templates.forEach(
         (name, template) ->
@@ -207,6 +209,86 @@ class CloudFormationTemplatesTest {
         .contains("sqs:ReceiveMessage", "sqs:DeleteMessage");
     assertThat(String.valueOf(roles.get("ClusterAutoscalerRole").get("Policies")))
         .contains("autoscaling:SetDesiredCapacity", "eks:DescribeNodegroup");
+  }
+
+  @Test
+  void vpcFlowLogsGoToALogGroupKeptByEnvironment() {
+    Map<String, Object> flowLog =
+        resourcesOfType("network.yaml", "AWS::EC2::FlowLog").get("VpcFlowLog");
+    assertThat(flowLog)
+        .containsEntry("ResourceId", Map.of("Ref", "Vpc"))
+        .containsEntry("TrafficType", "ALL")
+        .containsEntry("LogDestinationType", "cloud-watch-logs");
+    assertThat(resourcesOfType("network.yaml", "AWS::Logs::LogGroup").get("FlowLogGroup"))
+        .containsEntry("RetentionInDays", Map.of("Ref", "FlowLogRetentionDays"));
+    Map<String, Object> retention =
+        map(map(templates.get("main.yaml"), "Mappings"), "RetentionByEnvironment");
+    assertThat(retention).containsOnlyKeys("dev", "stage", "prod");
+    // prod keeps the longest history of both kinds of logs.
+    for (String kind : List.of("ContainerLogDays", "FlowLogDays")) {
+      int dev = (Integer) map(retention, "dev").get(kind);
+      int prod = (Integer) map(retention, "prod").get(kind);
+      assertThat(prod).as(kind).isGreaterThan(dev);
+    }
+  }
+
+  @Test
+  void karpenterStackExistsOnlyWhenChosenAndReadsTheExistingInterruptionQueue() {
+    Map<String, Object> main = templates.get("main.yaml");
+    Map<String, Object> stack = map(map(main, "Resources"), "KarpenterStack");
+    assertThat(stack.get("Condition")).isEqualTo("UseKarpenter");
+    assertThat(map(main, "Conditions").get("UseKarpenter"))
+        .isEqualTo(Map.of("Fn::Equals", List.of(Map.of("Ref", "NodeAutoscaler"), "karpenter")));
+    assertThat(list(map(map(main, "Parameters"), "NodeAutoscaler"), "AllowedValues"))
+        .containsExactly("cluster-autoscaler", "karpenter");
+    assertThat(map(map(stack, "Properties"), "Parameters").get("InterruptionQueueArn"))
+        .isEqualTo(
+            Map.of("Fn::GetAtt", List.of("AutoscalingStack", "Outputs.InterruptionQueueArn")));
+    String policies =
+        String.valueOf(
+            resourcesOfType("karpenter.yaml", "AWS::IAM::Role")
+                .get("KarpenterControllerRole")
+                .get("Policies"));
+    assertThat(policies)
+        .contains("sqs:ReceiveMessage", "ec2:CreateFleet", "iam:PassRole", "ec2:TerminateInstances")
+        .contains("aws:ResourceTag/eks:eks-cluster-name");
+    // The node subnets carry the tag Karpenter's EC2NodeClass selects them by.
+    for (String subnet : List.of("PrivateSubnetA", "PrivateSubnetB", "PrivateSubnetC")) {
+      assertThat(
+              String.valueOf(
+                  resourcesOfType("network.yaml", "AWS::EC2::Subnet").get(subnet).get("Tags")))
+          .contains("karpenter.sh/discovery");
+    }
+  }
+
+  @Test
+  void operationsRolesAreScopedToTheProjectsSecretsLogGroupAndBucket() {
+    Map<String, Map<String, Object>> roles = resourcesOfType("operations.yaml", "AWS::IAM::Role");
+    assertThat(roles).containsOnlyKeys("ExternalSecretsRole", "FluentBitRole", "VeleroRole");
+    assertThat(String.valueOf(roles.get("ExternalSecretsRole").get("Policies")))
+        .contains("secretsmanager:GetSecretValue", "secret:${ClusterName}/*")
+        .doesNotContain("secretsmanager:PutSecretValue");
+    assertThat(String.valueOf(roles.get("FluentBitRole").get("Policies")))
+        .contains("logs:PutLogEvents", "ContainerLogGroup")
+        .doesNotContain("logs:CreateLogGroup");
+    assertThat(String.valueOf(roles.get("VeleroRole").get("Policies")))
+        .contains("ec2:CreateSnapshot", "s3:PutObject", "BackupBucket");
+    for (Map.Entry<String, Map<String, Object>> role : roles.entrySet()) {
+      assertThat(String.valueOf(role.getValue().get("AssumeRolePolicyDocument")))
+          .as(role.getKey())
+          .contains("sts:AssumeRoleWithWebIdentity", "system:serviceaccount:");
+    }
+    assertThat(resourcesOfType("operations.yaml", "AWS::SecretsManager::Secret").values())
+        .extracting(secret -> String.valueOf(((Map<?, ?>) secret).get("Name")))
+        .allSatisfy(name -> assertThat(name).startsWith("{Fn::Sub=${ClusterName}/"))
+        .anySatisfy(name -> assertThat(name).contains("/redis"))
+        .anySatisfy(name -> assertThat(name).contains("/neo4j"))
+        .anySatisfy(name -> assertThat(name).contains("/kafka/"));
+    Map<String, Object> bucket =
+        resourcesOfType("operations.yaml", "AWS::S3::Bucket").get("BackupBucket");
+    assertThat(String.valueOf(bucket.get("BucketEncryption"))).contains("AES256");
+    assertThat(String.valueOf(bucket.get("PublicAccessBlockConfiguration")))
+        .doesNotContain("false");
   }
 
   @Test
