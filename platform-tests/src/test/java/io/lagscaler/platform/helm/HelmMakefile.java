@@ -105,13 +105,24 @@ public final class HelmMakefile {
     return List.of(m.group(1).trim().split("\\s+"));
   }
 
-  /** The recipe of a target: its lines up to the next blank line, continuations joined. */
+  private static final Pattern SUB_MAKE = Pattern.compile("\\$\\(MAKE\\) ([a-z0-9-]+)");
+
+  /**
+   * The recipe of a target: its lines up to the next blank line, continuations joined, followed by
+   * the recipes of the targets it runs with {@code $(MAKE) other}.
+   */
   public String recipe(String target) {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(target) + ":.*$").matcher(text);
     if (!m.find()) {
       throw new AssertionError("helm/Makefile has no target " + target);
     }
     int end = text.indexOf("\n\n", m.end());
-    return text.substring(m.end(), end < 0 ? text.length() : end).replace("\\\n", " ");
+    String recipe = text.substring(m.end(), end < 0 ? text.length() : end).replace("\\\n", " ");
+    StringBuilder all = new StringBuilder(recipe);
+    Matcher sub = SUB_MAKE.matcher(recipe);
+    while (sub.find()) {
+      all.append('\n').append(recipe(sub.group(1)));
+    }
+    return all.toString();
   }
 }

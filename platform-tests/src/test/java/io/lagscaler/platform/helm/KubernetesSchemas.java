@@ -18,11 +18,20 @@ public final class KubernetesSchemas {
 
   private static final Gson GSON = new GsonBuilder().serializeNulls().create();
 
-  /** Custom resources of third-party operators: no schema here, the tests assert on them. */
+  /**
+   * Custom resources of third-party operators: no Kubernetes model here; CustomResourcesTest
+   * validates them against the operators' CRDs (../shared/upstream/crds).
+   */
   public static final Set<String> CUSTOM_KINDS =
       Set.of(
           "kafka.strimzi.io/Kafka",
           "kafka.strimzi.io/KafkaNodePool",
+          "karpenter.sh/NodePool",
+          "karpenter.k8s.aws/EC2NodeClass",
+          "external-secrets.io/ClusterSecretStore",
+          "external-secrets.io/ExternalSecret",
+          "argoproj.io/Application",
+          "argoproj.io/AppProject",
           "monitoring.coreos.com/PodMonitor",
           "monitoring.coreos.com/ServiceMonitor",
           "monitoring.coreos.com/PrometheusRule");

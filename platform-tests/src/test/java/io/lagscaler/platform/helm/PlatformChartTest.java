@@ -32,7 +32,17 @@ class PlatformChartTest {
   static final List<String> ENVIRONMENTS = List.of("dev", "stage", "prod");
   static final List<String> NAMESPACES =
       List.of("kafka", "redis", "neo4j", "monitoring", "application");
-  static final Map<String, Object> KAFKA_ON = Map.of("kafka.cluster.enabled", "true");
+
+  /**
+   * Every operator's custom resources on (Kafka, Karpenter's NodePools, the ExternalSecrets), as
+   * after make platform with NodeAutoscaler=karpenter.
+   */
+  static final Map<String, Object> OPERATOR_RESOURCES_ON =
+      Map.of(
+          "kafka.cluster.enabled", "true",
+          "karpenter.enabled", "true",
+          "karpenter.nodeRole", "lag-scaler-NodeRole-ABC",
+          "externalSecrets.enabled", "true");
 
   private static Path chart;
 
@@ -44,9 +54,9 @@ class PlatformChartTest {
   @BeforeAll
   static void renderEveryEnvironment() {
     chart = Repo.path("helm/platform");
-    rendered.put("default", Charts.template(chart, null, KAFKA_ON));
+    rendered.put("default", Charts.template(chart, null, OPERATOR_RESOURCES_ON));
     for (String env : ENVIRONMENTS) {
-      rendered.put(env, Charts.template(chart, values(env), KAFKA_ON));
+      rendered.put(env, Charts.template(chart, values(env), OPERATOR_RESOURCES_ON));
     }
   }
 
@@ -386,6 +396,67 @@ class PlatformChartTest {
     assertThat(Charts.template(chart, values("dev"), Map.of()))
         .extracting(m -> m.get("kind"))
         .doesNotContain("Kafka", "KafkaNodePool", "PodMonitor");
+  }
+
+  // ---- Karpenter and External Secrets ----
+
+  @ParameterizedTest
+  @MethodSource("variants")
+  void karpenterNodePoolsCarryTheManagedGroupsLabelsAndTaintsOnArm64WithOnDemandFallback(
+      String variant) {
+    Map<String, Map<String, Object>> pools = new LinkedHashMap<>();
+    ofKind(variant, "NodePool").forEach(p -> pools.put(String.valueOf(metadata(p).get("name")), p));
+    assertThat(pools).containsOnlyKeys("stateless", "stateful", "kafka-controller");
+    for (Map.Entry<String, Map<String, Object>> pool : pools.entrySet()) {
+      String template = String.valueOf(obj(pool.getValue().get("spec")).get("template"));
+      assertThat(template).as(pool.getKey()).contains("values=[arm64]", "t4g");
+    }
+    String stateful = String.valueOf(obj(pools.get("stateful").get("spec")).get("template"));
+    assertThat(stateful)
+        .contains("lag-scaler.io/workload=stateful")
+        .contains("key=lag-scaler.io/workload, value=stateful, effect=NoSchedule")
+        .contains("values=[spot, on-demand]");
+    assertThat(String.valueOf(obj(pools.get("stateful").get("spec")).get("disruption")))
+        .contains("WhenEmpty", "nodes=1");
+    assertThat(String.valueOf(obj(pools.get("kafka-controller").get("spec")).get("template")))
+        .contains("values=[on-demand]")
+        .doesNotContain("spot");
+    assertThat(ofKind(variant, "EC2NodeClass"))
+        .singleElement()
+        .satisfies(
+            c ->
+                assertThat(String.valueOf(c.get("spec")))
+                    .contains("role=lag-scaler-NodeRole-ABC", "karpenter.sh/discovery=lag-scaler")
+                    .contains("httpTokens=required", "encrypted=true"));
+  }
+
+  @Test
+  void karpenterNeedsTheNodeRole() {
+    assertThatThrownBy(() -> Charts.template(chart, null, Map.of("karpenter.enabled", "true")))
+        .hasMessageContaining("karpenter.nodeRole is required");
+  }
+
+  @ParameterizedTest
+  @MethodSource("variants")
+  void externalSecretsMakeTheSecretsTheChartsTakeFromTheProjectsPrefix(String variant) {
+    Map<String, String> made = new LinkedHashMap<>();
+    for (Map<String, Object> es : ofKind(variant, "ExternalSecret")) {
+      Map<String, Object> spec = obj(es.get("spec"));
+      made.put(
+          metadata(es).get("namespace") + "/" + obj(spec.get("target")).get("name"),
+          String.valueOf(spec.get("dataFrom")));
+    }
+    assertThat(made)
+        .containsKeys(
+            "redis/redis-auth",
+            "neo4j/neo4j-auth",
+            "application/redis-credentials",
+            "application/neo4j-credentials",
+            "application/kafka-scram-lag-scaler");
+    assertThat(made.values()).allSatisfy(from -> assertThat(from).contains("key=lag-scaler/"));
+    Map<String, Object> store = ofKind(variant, "ClusterSecretStore").getFirst();
+    assertThat(String.valueOf(store.get("spec")))
+        .contains("service=SecretsManager", "namespaces=[redis, application, neo4j, kafka]");
   }
 
   // ---- helpers ----

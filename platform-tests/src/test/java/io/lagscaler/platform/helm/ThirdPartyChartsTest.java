@@ -58,7 +58,12 @@ class ThirdPartyChartsTest {
             "ZIPKIN",
             "NODE_TERMINATION_HANDLER",
             "CLUSTER_AUTOSCALER",
-            "LOAD_BALANCER_CONTROLLER");
+            "LOAD_BALANCER_CONTROLLER",
+            "KARPENTER",
+            "EXTERNAL_SECRETS",
+            "FLUENT_BIT",
+            "VELERO",
+            "ARGO_CD");
     for (String chart : chartPrefixes()) {
       assertThat(variables.get(chart + "_VERSION"))
           .as(chart + "_VERSION")
@@ -126,10 +131,13 @@ class ThirdPartyChartsTest {
             "monitoring",
             "node-autoscaling",
             "load-balancer-controller",
+            "external-secrets",
             "kafka",
             "redis",
             "neo4j",
-            "zipkin");
+            "zipkin",
+            "logging",
+            "backups");
     assertThat(makefile)
         .contains("--set kafka.cluster.enabled=true")
         .containsPattern("(?m)^app: ")

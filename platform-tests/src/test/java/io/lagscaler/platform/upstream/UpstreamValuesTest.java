@@ -432,8 +432,16 @@ class UpstreamValuesTest {
       }
       Matcher m = SET.matcher(line);
       while (m.find()) {
-        // Helm splits a --set key on unescaped dots.
+        // Helm splits a --set key on unescaped dots; an index (name[0]) goes into a list, which
+        // the key check does not enter, so the path stops at the list's own key.
         String[] parts = m.group(1).split("(?<!\\\\)\\.");
+        for (int i = 0; i < parts.length; i++) {
+          if (parts[i].contains("[")) {
+            parts = java.util.Arrays.copyOf(parts, i + 1);
+            parts[i] = parts[i].substring(0, parts[i].indexOf('['));
+            break;
+          }
+        }
         Object value = "set";
         for (int i = parts.length - 1; i >= 0; i--) {
           value = Map.of(parts[i].replace("\\.", "."), value);
