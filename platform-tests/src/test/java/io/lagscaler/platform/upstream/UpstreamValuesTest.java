@@ -6,12 +6,10 @@ import io.lagscaler.platform.Repo;
 import io.lagscaler.platform.helm.Charts;
 import io.lagscaler.platform.helm.HelmMakefile;
 import io.lagscaler.platform.helm.HelmMakefile.PinnedChart;
-import io.lagscaler.platform.upstream.ValuesKeyCheck.FreeForm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,66 +27,9 @@ import org.junit.jupiter.api.Test;
  */
 class UpstreamValuesTest {
 
-  /**
-   * Maps the charts pass through without defining their keys. Kubernetes objects (a pod's
-   * nodeSelector, resources, affinity) and free-form settings (command-line flags, config files).
-   */
-  static final List<FreeForm> FREE_FORM =
-      List.of(
-          new FreeForm("*", "*.annotations", "Kubernetes annotations"),
-          new FreeForm("*", "*.labels", "Kubernetes labels"),
-          new FreeForm("*", "*.podAnnotations", "Kubernetes annotations"),
-          new FreeForm("*", "*.podLabels", "Kubernetes labels"),
-          new FreeForm("*", "*.commonLabels", "Kubernetes labels"),
-          new FreeForm("*", "*.nodeSelector", "a pod's nodeSelector"),
-          new FreeForm("*", "*.resources", "a container's ResourceRequirements"),
-          new FreeForm("*", "*.affinity", "a pod's Affinity"),
-          new FreeForm("*", "*.nodeAffinity", "a pod's NodeAffinity"),
-          new FreeForm("*", "*.extraArgs", "command-line flags, passed as --key=value"),
-          new FreeForm("neo4j", "config", "neo4j.conf settings"),
-          new FreeForm(
-              "kube-prometheus-stack",
-              "prometheus.prometheusSpec.storageSpec",
-              "the Prometheus CR's StorageSpec"),
-          new FreeForm(
-              "kube-prometheus-stack",
-              "alertmanager.alertmanagerSpec.storage",
-              "the Alertmanager CR's StorageSpec"),
-          new FreeForm("argo-cd", "configs.cm", "argocd-cm ConfigMap entries"),
-          new FreeForm("argo-cd", "configs.params", "argocd-cmd-params-cm entries"),
-          new FreeForm(
-              "velero", "configuration.backupStorageLocation", "BackupStorageLocation specs"),
-          new FreeForm(
-              "velero", "configuration.volumeSnapshotLocation", "VolumeSnapshotLocation specs"),
-          new FreeForm("velero", "schedules", "Schedule specs by name"),
-          new FreeForm("karpenter", "settings", "Karpenter's settings (environment variables)"),
-          new FreeForm("aws-for-fluent-bit", "cloudWatchLogs", "the CloudWatch output's options"));
-
-  /**
-   * Subcharts whose values sit under their name in the parent's values, with the folder of their
-   * pinned version: the dependencies of kube-prometheus-stack 79.1.0's Chart.yaml.
-   */
-  static final Map<String, Map<String, String>> SUBCHARTS =
-      Map.of(
-          "kube-prometheus-stack",
-          Map.of(
-              "grafana", "grafana-10.1.4",
-              "kube-state-metrics", "kube-state-metrics-6.3.0",
-              "prometheus-node-exporter", "prometheus-node-exporter-4.49.1"));
-
-  /**
-   * Charts pinned to a version whose values shared/upstream does not hold, with why the pin stays:
-   * reported as unverified, never checked against another version's keys.
-   */
-  static final Map<String, String> UNVERIFIED =
-      Map.of(
-          "neo4j",
-          "shared/upstream holds only chart 5.17.0 (the 2025.10.1 chart source could not be had);"
-              + " the newer pin stays");
-
   private static HelmMakefile makefile;
   private static Path thirdParty;
-  private static final ValuesKeyCheck CHECK = new ValuesKeyCheck(FREE_FORM);
+  private static final ValuesKeyCheck CHECK = new ValuesKeyCheck(PinnedUpstream.FREE_FORM);
 
   @BeforeAll
   static void read() {
@@ -118,7 +59,7 @@ class UpstreamValuesTest {
     assertThat(missing)
         .as("pinned charts without upstream data in ../shared/upstream/charts")
         .extracting(line -> line.substring(0, line.indexOf(' ')))
-        .containsExactlyInAnyOrderElementsOf(UNVERIFIED.keySet());
+        .containsExactlyInAnyOrderElementsOf(PinnedUpstream.UNVERIFIED.keySet());
   }
 
   @Test
@@ -126,10 +67,15 @@ class UpstreamValuesTest {
     List<String> problems = new ArrayList<>();
     int checked = 0;
     for (PinnedChart pin : makefile.pinnedCharts()) {
-      Optional<ValuesKeyCheck.Chart> chart = upstreamChart(pin);
+      Optional<ValuesKeyCheck.Chart> chart = PinnedUpstream.chart(pin);
       if (chart.isEmpty()) {
         System.out.println(
-            "UNVERIFIED: " + pin.name() + " " + pin.version() + ": " + UNVERIFIED.get(pin.name()));
+            "UNVERIFIED: "
+                + pin.name()
+                + " "
+                + pin.version()
+                + ": "
+                + PinnedUpstream.UNVERIFIED.get(pin.name()));
         continue;
       }
       for (Path file : valuesFiles(pin)) {
@@ -178,7 +124,8 @@ class UpstreamValuesTest {
   @Test
   void aKeyTheChartDoesNotHaveFailsNamingTheFileAndThePath() {
     Path fixture = Repo.path("platform-tests/src/test/resources/upstream/misspelt-values.yaml");
-    ValuesKeyCheck.Chart autoscaler = chart("cluster-autoscaler", "9.52.1", Map.of()).orElseThrow();
+    ValuesKeyCheck.Chart autoscaler =
+        PinnedUpstream.chart("cluster-autoscaler", "9.52.1", Map.of()).orElseThrow();
     assertThat(CHECK.check(relative(fixture), Charts.readYaml(fixture), autoscaler))
         .containsExactly(
             "platform-tests/src/test/resources/upstream/misspelt-values.yaml:"
@@ -188,7 +135,8 @@ class UpstreamValuesTest {
 
   @Test
   void aMapTheChartDoesNotDefineIsAllowedOnlyWhereTheFreeFormListNamesIt() {
-    ValuesKeyCheck.Chart autoscaler = chart("cluster-autoscaler", "9.52.1", Map.of()).orElseThrow();
+    ValuesKeyCheck.Chart autoscaler =
+        PinnedUpstream.chart("cluster-autoscaler", "9.52.1", Map.of()).orElseThrow();
     // extraArgs is listed: any flag passes. podDisruptionBudget is a map the chart fills in.
     assertThat(
             CHECK.check("f.yaml", Map.of("extraArgs", Map.of("any-flag-at-all", true)), autoscaler))
@@ -214,7 +162,7 @@ class UpstreamValuesTest {
 
   @Test
   void subchartKeysAreCheckedAgainstTheSubchartsOwnValues() {
-    ValuesKeyCheck.Chart stack = upstreamChart(pin("kube-prometheus-stack")).orElseThrow();
+    ValuesKeyCheck.Chart stack = PinnedUpstream.chart(pin("kube-prometheus-stack")).orElseThrow();
     assertThat(
             CHECK.check(
                 "f.yaml",
@@ -316,7 +264,9 @@ class UpstreamValuesTest {
               || valuesNamesIn(recipe).stream()
                   .filter(name -> !name.equals("kube-prometheus-stack"))
                   .anyMatch(
-                      name -> turnsOnAMonitor(Charts.readYaml(thirdParty.resolve(name + ".yaml"))));
+                      name ->
+                          PinnedUpstream.turnsOnAMonitor(
+                              Charts.readYaml(thirdParty.resolve(name + ".yaml"))));
       if (monitors) {
         needMonitors.add(target);
       }
@@ -338,24 +288,6 @@ class UpstreamValuesTest {
       names.add(m.group(1));
     }
     return names;
-  }
-
-  /** Any serviceMonitor/podMonitor map at any depth with enabled or create true. */
-  @SuppressWarnings("unchecked")
-  static boolean turnsOnAMonitor(Map<String, Object> values) {
-    for (Map.Entry<String, Object> entry : values.entrySet()) {
-      if (entry.getValue() instanceof Map<?, ?> child) {
-        if (entry.getKey().matches("(?i)(service|pod)Monitor")
-            && (Boolean.TRUE.equals(child.get("enabled"))
-                || Boolean.TRUE.equals(child.get("create")))) {
-          return true;
-        }
-        if (turnsOnAMonitor((Map<String, Object>) child)) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   /** make mirror-images copies exactly the images the pinned Redis chart runs. */
@@ -388,24 +320,6 @@ class UpstreamValuesTest {
         .orElseThrow(() -> new AssertionError("helm/Makefile pins no chart " + name));
   }
 
-  private static Optional<ValuesKeyCheck.Chart> upstreamChart(PinnedChart pin) {
-    return chart(pin.name(), pin.version(), SUBCHARTS.getOrDefault(pin.name(), Map.of()));
-  }
-
-  private static Optional<ValuesKeyCheck.Chart> chart(
-      String name, String version, Map<String, String> subchartFolders) {
-    return Upstream.chart(name, version)
-        .map(
-            folder -> {
-              Map<String, Map<String, Object>> subcharts = new LinkedHashMap<>();
-              subchartFolders.forEach(
-                  (key, sub) ->
-                      subcharts.put(
-                          key, Upstream.values(Upstream.root().resolve("charts").resolve(sub))));
-              return new ValuesKeyCheck.Chart(name, version, Upstream.values(folder), subcharts);
-            });
-  }
-
   /** The chart's values files: third-party/NAME.yaml and each environment's overlay of it. */
   private static List<Path> valuesFiles(PinnedChart pin) {
     List<Path> files = new ArrayList<>();
@@ -432,23 +346,7 @@ class UpstreamValuesTest {
       }
       Matcher m = SET.matcher(line);
       while (m.find()) {
-        // Helm splits a --set key on unescaped dots; an index (name[0]) goes into a list, which
-        // the key check does not enter, so the path stops at the list's own key.
-        String[] parts = m.group(1).split("(?<!\\\\)\\.");
-        for (int i = 0; i < parts.length; i++) {
-          if (parts[i].contains("[")) {
-            parts = java.util.Arrays.copyOf(parts, i + 1);
-            parts[i] = parts[i].substring(0, parts[i].indexOf('['));
-            break;
-          }
-        }
-        Object value = "set";
-        for (int i = parts.length - 1; i >= 0; i--) {
-          value = Map.of(parts[i].replace("\\.", "."), value);
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> set = (Map<String, Object>) value;
-        sets.add(set);
+        sets.add(ValuesKeyCheck.fromSetKey(m.group(1)));
       }
     }
     return sets;

@@ -106,4 +106,28 @@ public final class ValuesKeyCheck {
       }
     }
   }
+
+  /**
+   * A {@code --set} key (or an Argo CD Helm parameter name) as a one-key values map. Helm splits
+   * the key on unescaped dots; an index ({@code name[0]}) goes into a list, which the key check
+   * does not enter, so the path stops at the list's own key.
+   */
+  public static Map<String, Object> fromSetKey(String key) {
+    String[] parts = key.split("(?<!\\\\)\\.");
+    int length = parts.length;
+    for (int i = 0; i < parts.length; i++) {
+      if (parts[i].contains("[")) {
+        parts[i] = parts[i].substring(0, parts[i].indexOf('['));
+        length = i + 1;
+        break;
+      }
+    }
+    Object value = "set";
+    for (int i = length - 1; i >= 0; i--) {
+      value = Map.of(parts[i].replace("\\.", "."), value);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> map = (Map<String, Object>) value;
+    return map;
+  }
 }
