@@ -211,6 +211,41 @@ class ThirdPartyChartsTest {
         String.valueOf(map(values, "serviceAccount").get("name")));
   }
 
+  @Test
+  void newSystemsRunUnderTheServiceAccountsTheirIrsaRolesTrust() {
+    assertServiceAccountMatchesStack(
+        "KarpenterServiceAccount",
+        "karpenter",
+        String.valueOf(
+            map(Charts.readYaml(thirdParty.resolve("karpenter.yaml")), "serviceAccount")
+                .get("name")));
+    assertServiceAccountMatchesStack(
+        "ExternalSecretsServiceAccount",
+        "external-secrets",
+        String.valueOf(
+            map(Charts.readYaml(thirdParty.resolve("external-secrets.yaml")), "serviceAccount")
+                .get("name")));
+    assertServiceAccountMatchesStack(
+        "FluentBitServiceAccount",
+        "aws-for-fluent-bit",
+        String.valueOf(
+            map(Charts.readYaml(thirdParty.resolve("aws-for-fluent-bit.yaml")), "serviceAccount")
+                .get("name")));
+    assertServiceAccountMatchesStack(
+        "VeleroServiceAccount",
+        "velero",
+        String.valueOf(
+            map(map(Charts.readYaml(thirdParty.resolve("velero.yaml")), "serviceAccount"), "server")
+                .get("name")));
+    assertThat(makefile)
+        .contains("eks\\.amazonaws\\.com/role-arn=$(call output,KarpenterRoleArn)")
+        .contains("eks\\.amazonaws\\.com/role-arn=$(call output,ExternalSecretsRoleArn)")
+        .contains("eks\\.amazonaws\\.com/role-arn=$(call output,FluentBitRoleArn)")
+        .contains("eks\\.amazonaws\\.com/role-arn=$(call output,VeleroRoleArn)")
+        .contains("cloudWatchLogs.logGroupName=$(call output,ContainerLogGroupName)")
+        .contains("settings.interruptionQueue=$(call output,InterruptionQueueName)");
+  }
+
   /** The IRSA trust policy names namespace:name; the chart must create exactly that account. */
   private static void assertServiceAccountMatchesStack(
       String parameter, String release, String accountName) {
