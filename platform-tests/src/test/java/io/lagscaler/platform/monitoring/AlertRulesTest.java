@@ -117,9 +117,12 @@ class AlertRulesTest {
     }
   }
 
+  /** Runbooks of procedures run on purpose, not on an alert. */
+  static final List<String> PROCEDURES = List.of("disaster-recovery");
+
   @Test
   void everyRunbookBelongsToAnAlert() throws IOException {
-    List<String> names = new ArrayList<>();
+    List<String> names = new ArrayList<>(PROCEDURES);
     FILES.forEach(f -> names.addAll(alerts(f).keySet()));
     try (Stream<Path> runbooks = Files.list(Repo.path("docs/runbooks"))) {
       assertThat(runbooks.map(p -> p.getFileName().toString().replace(".md", "")))
