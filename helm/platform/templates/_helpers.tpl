@@ -12,10 +12,10 @@ lag-scaler.io/environment: {{ .Values.environment | quote }}
 {{- end }}
 {{- end -}}
 
-{{/* The namespace name of a role (kafka, redis, neo4j, monitoring, application); fails on an unknown role. */}}
+{{/* The namespace name of a role (kafka, redis, neo4j, monitoring, application) or an unmanaged namespace (kube-system, ...); fails on anything else. */}}
 {{- define "platform.namespace" -}}
-{{- if eq .role "kube-system" -}}
-kube-system
+{{- if has .role .root.Values.networkPolicies.unmanagedNamespaces -}}
+{{ .role }}
 {{- else -}}
 {{- $ns := index .root.Values.namespaces .role -}}
 {{- if not $ns -}}

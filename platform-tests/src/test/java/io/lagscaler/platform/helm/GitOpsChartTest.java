@@ -1,6 +1,7 @@
 package io.lagscaler.platform.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.LintResult;
 import com.networknt.schema.Schema;
@@ -94,6 +95,14 @@ class GitOpsChartTest {
     }
     assertThat(problems).as(env).isEmpty();
     assertThat(manifests).extracting(m -> m.get("kind")).contains("Application", "AppProject");
+  }
+
+  @Test
+  void theValuesSchemaRejectsAnUnknownAutoscalerAndAnUnpinnedChart() {
+    assertThatThrownBy(() -> render("dev", Map.of("cluster.nodeAutoscaler", "kops")))
+        .hasMessageContaining("nodeAutoscaler");
+    assertThatThrownBy(() -> render("dev", Map.of("charts.redis.version", "latest")))
+        .hasMessageContaining("version");
   }
 
   @Test

@@ -216,12 +216,15 @@ class MonitoringChartsTest {
     assertThat(exported).containsAll(labelsUsed);
   }
 
+  /** In queue mode the chart renders a ServiceMonitor; its PodMonitor exists only in IMDS mode. */
   @Test
-  void theNodeTerminationHandlerServesItsMetricsToAPodMonitor() {
+  void theNodeTerminationHandlerInQueueModeServesItsMetricsToAServiceMonitor() {
     Map<String, Object> values =
         yaml(Repo.path("helm/platform/third-party/aws-node-termination-handler.yaml"));
-    assertThat(values).containsEntry("enablePrometheusServer", true);
-    assertThat(obj(values.get("podMonitor"))).containsEntry("create", true);
+    assertThat(values)
+        .containsEntry("enablePrometheusServer", true)
+        .containsEntry("enableSqsTerminationDraining", true);
+    assertThat(obj(values.get("serviceMonitor"))).containsEntry("create", true);
   }
 
   /**

@@ -235,6 +235,36 @@ class PlatformChartTest {
             CLUSTER_AUTOSCALER,
             8085,
             true),
+        argumentSet(
+            "Prometheus scrapes Karpenter",
+            PROMETHEUS,
+            new Pod("kube-system", Map.of("app.kubernetes.io/name", "karpenter")),
+            8080,
+            true),
+        argumentSet(
+            "Prometheus scrapes the External Secrets Operator",
+            PROMETHEUS,
+            new Pod("external-secrets", Map.of("app.kubernetes.io/name", "external-secrets")),
+            8080,
+            true),
+        argumentSet(
+            "Prometheus scrapes Velero",
+            PROMETHEUS,
+            new Pod("velero", Map.of("app.kubernetes.io/name", "velero")),
+            8085,
+            true),
+        argumentSet(
+            "Prometheus scrapes the Argo CD controller",
+            PROMETHEUS,
+            new Pod("argocd", Map.of("app.kubernetes.io/name", "argocd-application-controller")),
+            8082,
+            true),
+        argumentSet(
+            "the application cannot reach Argo CD",
+            ORDER_INTAKE,
+            new Pod("argocd", Map.of("app.kubernetes.io/name", "argocd-server")),
+            8080,
+            false),
         argumentSet("brokers replicate among themselves", BROKER, BROKER, 9091, true),
         argumentSet("the Strimzi operator reaches the brokers", STRIMZI, BROKER, 9091, true),
         argumentSet(
