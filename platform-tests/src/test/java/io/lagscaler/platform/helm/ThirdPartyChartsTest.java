@@ -138,6 +138,10 @@ class ThirdPartyChartsTest {
             "zipkin",
             "logging",
             "backups");
+    // Each step that upgrades the platform release keeps what the others turned on.
+    assertThat(makefile.lines().filter(l -> l.contains("$(HELM) platform ./platform")))
+        .hasSizeGreaterThanOrEqualTo(4)
+        .allSatisfy(l -> assertThat(l).contains("--reset-then-reuse-values"));
     assertThat(makefile)
         .contains("--set kafka.cluster.enabled=true")
         .containsPattern("(?m)^app: ")
