@@ -28,7 +28,7 @@ final class StoredRelease {
   private final int revision;
   private final JsonNode release;
 
-  private StoredRelease(String name, int revision, JsonNode release) {
+  StoredRelease(String name, int revision, JsonNode release) {
     this.name = name;
     this.revision = revision;
     this.release = release;
