@@ -35,8 +35,9 @@ public final class PodLogs {
   static final String SERVICE_LABEL = "app.kubernetes.io/name";
 
   /**
-   * While following, a line waits this long before it is printed, so that a line of another pod
-   * stamped a little earlier but delivered a little later still comes first.
+   * While following, a line is printed once it has waited this long since it arrived and no line
+   * stamped earlier is still waiting: a line of another pod stamped a little earlier but delivered
+   * a little later (each pod is its own stream) still comes first.
    */
   static final Duration REORDER_WINDOW = Duration.ofSeconds(1);
 
@@ -44,10 +45,17 @@ public final class PodLogs {
 
   private final Cluster cluster;
   private final Optional<String> service;
+  private final Duration reorderWindow;
 
   public PodLogs(Cluster cluster, Optional<String> service) {
+    this(cluster, service, REORDER_WINDOW);
+  }
+
+  /** With another wait than {@link #REORDER_WINDOW} (tests on a loaded machine). */
+  PodLogs(Cluster cluster, Optional<String> service, Duration reorderWindow) {
     this.cluster = cluster;
     this.service = service;
+    this.reorderWindow = reorderWindow;
   }
 
   /** The pods to read, by name. */
@@ -105,43 +113,51 @@ public final class PodLogs {
   public void follow(OptionalInt lines, Optional<Duration> since, Consumer<LogLine> out)
       throws InterruptedException {
     requirePods();
-    LinkedBlockingQueue<LogLine> arrived = new LinkedBlockingQueue<>();
+    LinkedBlockingQueue<Arrived> arrived = new LinkedBlockingQueue<>();
     Map<String, LogWatch> watching = new ConcurrentHashMap<>();
     Set<String> ended = ConcurrentHashMap.newKeySet();
-    PriorityQueue<LogLine> held = new PriorityQueue<>(LogLine.BY_TIME);
+    PriorityQueue<Arrived> held =
+        new PriorityQueue<>(java.util.Comparator.comparing(Arrived::line, LogLine.BY_TIME));
     Instant nextDiscovery = Instant.MIN;
     try {
       while (!Thread.currentThread().isInterrupted()) {
         if (Instant.now().isAfter(nextDiscovery)) {
-          for (Pod pod : pods()) {
-            for (String container : containers(pod)) {
-              String source = source(pod, container);
-              if (!watching.containsKey(source) && !ended.contains(source)) {
-                // A pod found after the start shows everything it logged: it is new.
-                boolean atStart = nextDiscovery == Instant.MIN;
-                watching.put(
-                    source,
-                    watch(
-                        pod,
-                        container,
-                        source,
-                        atStart ? lines : OptionalInt.empty(),
-                        since,
-                        arrived,
-                        ended));
+          boolean atStart = nextDiscovery == Instant.MIN;
+          try {
+            for (Pod pod : pods()) {
+              for (String container : containers(pod)) {
+                String source = source(pod, container);
+                if (!watching.containsKey(source) && !ended.contains(source)) {
+                  // A pod found after the start shows everything it logged: it is new.
+                  watching.put(
+                      source,
+                      watch(
+                          pod,
+                          container,
+                          source,
+                          atStart ? lines : OptionalInt.empty(),
+                          since,
+                          arrived,
+                          ended));
+                }
               }
+            }
+          } catch (KubernetesClientException e) {
+            // The API server hiccuped: keep streaming what is open, look again next time.
+            if (atStart) {
+              throw e;
             }
           }
           nextDiscovery = Instant.now().plus(REDISCOVER);
         }
-        LogLine line = arrived.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        Arrived line = arrived.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
         while (line != null) {
           held.add(line);
           line = arrived.poll();
         }
-        Instant due = Instant.now().minus(REORDER_WINDOW);
+        Instant due = Instant.now().minus(reorderWindow);
         while (!held.isEmpty() && !held.peek().at().isAfter(due)) {
-          out.accept(held.poll());
+          out.accept(held.poll().line());
         }
       }
     } finally {
@@ -155,7 +171,7 @@ public final class PodLogs {
       String source,
       OptionalInt lines,
       Optional<Duration> since,
-      LinkedBlockingQueue<LogLine> arrived,
+      LinkedBlockingQueue<Arrived> arrived,
       Set<String> ended) {
     LogWatch watch = logs(pod, container, lines, since).watchLog();
     Thread.ofVirtual()
@@ -170,7 +186,7 @@ public final class PodLogs {
                 while ((raw = reader.readLine()) != null) {
                   LogLine line = LogLine.parse(source, raw, previous);
                   previous = line.at();
-                  arrived.add(line);
+                  arrived.add(new Arrived(line, Instant.now()));
                 }
               } catch (IOException closed) {
                 // the pod went away or we stopped following
@@ -180,6 +196,9 @@ public final class PodLogs {
             });
     return watch;
   }
+
+  /** A line and when it reached us, which decides how long it waits. */
+  private record Arrived(LogLine line, Instant at) {}
 
   private List<Pod> requirePods() {
     List<Pod> pods = pods();

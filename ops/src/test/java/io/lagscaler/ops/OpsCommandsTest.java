@@ -87,6 +87,56 @@ class OpsCommandsTest {
   }
 
   @Test
+  void followingMergesThePodsByTimeAndPicksUpAPodThatAppearsLater() throws Exception {
+    dev.pod("store-totals-a", "store-totals");
+    dev.pod("store-totals-b", "store-totals");
+    dev.logs("store-totals-a", "2026-12-06T10:00:01Z a1\n2026-12-06T10:00:03Z a3\n");
+    dev.logs("store-totals-b", "2026-12-06T10:00:02Z b2\n");
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (Cluster cluster =
+        Cluster.connect(MockEnvironment.devEnvironment(), java.util.Optional.of(dev.kubeconfig))) {
+      Thread follower =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      // A wide window: each pod is its own stream, and this machine is shared.
+                      new PodLogs(
+                              cluster,
+                              java.util.Optional.of("store-totals"),
+                              java.time.Duration.ofSeconds(5))
+                          .follow(
+                              java.util.OptionalInt.of(10),
+                              java.util.Optional.empty(),
+                              l -> seen.add(l.source() + " " + l.text()));
+                    } catch (InterruptedException stopped) {
+                      // the test is done
+                    }
+                  });
+      awaitSize(seen, 3);
+      // A scale-up: the new pod is found at the next look (every 5 s) and read from its start.
+      dev.logs("store-totals-c", "2026-12-06T10:00:09Z c9\n");
+      dev.pod("store-totals-c", "store-totals");
+      awaitSize(seen, 4);
+      follower.interrupt();
+      follower.join(5_000);
+    }
+    assertThat(seen)
+        .containsExactly(
+            "store-totals-a a1", "store-totals-b b2", "store-totals-a a3", "store-totals-c c9");
+    assertThat(dev.logRequests)
+        .allSatisfy(q -> assertThat(q).contains("follow=true").contains("timestamps=true"));
+  }
+
+  private static void awaitSize(List<String> seen, int size) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (seen.size() < size && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(seen).hasSizeGreaterThanOrEqualTo(size);
+  }
+
+  @Test
   void logsOfAServiceWithoutPodsSaySoAndExit2() {
     Run run = ops("logs", "--env", "dev", "--service", "store-totals");
 
