@@ -62,7 +62,7 @@ public final class Cluster implements AutoCloseable {
     }
     Config config;
     try {
-      config = Config.fromKubeconfig(environment.context(), content, file.toString());
+      config = Config.fromKubeconfig(environment.context(), file.toFile());
     } catch (KubernetesClientException | IllegalArgumentException e) {
       throw new OpsException("invalid kubeconfig " + file + ": " + e.getMessage(), e);
     }
@@ -142,7 +142,7 @@ public final class Cluster implements AutoCloseable {
       client.getKubernetesVersion();
     } catch (KubernetesClientException e) {
       close();
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      String why = reason(e);
       throw new OpsException(
           "cannot reach the API server "
               + client.getMasterUrl()
@@ -151,10 +151,33 @@ public final class Cluster implements AutoCloseable {
               + " (context "
               + environment.context()
               + "): "
-              + cause.getClass().getSimpleName()
-              + (cause.getMessage() == null ? "" : ": " + cause.getMessage()),
+              + why,
           e);
     }
+  }
+
+  /**
+   * Below fabric8's "An error has occurred": the innermost message, else the innermost network
+   * exception's name (a refused connection comes as a ConnectException without a message).
+   */
+  private static String reason(KubernetesClientException e) {
+    String message = null;
+    String network = null;
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getClass().getSimpleName() + ": " + t.getMessage();
+      }
+      if (t.getClass().getPackageName().equals("java.net")) {
+        network = t.getClass().getSimpleName();
+      }
+    }
+    if (message != null) {
+      return message;
+    }
+    if (network != null) {
+      return network + " (refused, or nothing answered within 5 s)";
+    }
+    return e.getMessage();
   }
 
   public Environment environment() {
