@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,7 +57,33 @@ final class ScalerStatus {
   }
 
   /**
-   * Reads {@code /status}.
+   * Reads {@code /status} from {@code scalerUrl} (lag-scaler's HTTP root, e.g. a {@code kubectl
+   * port-forward}'s), for when the API server's proxy cannot reach the pod.
+   *
+   * @throws OpsException when lag-scaler does not answer there
+   */
+  static View read(URI scalerUrl) {
+    URI url = URI.create(scalerUrl.toString().replaceAll("/+$", "") + "/status");
+    try (java.net.http.HttpClient http =
+        java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+      java.net.http.HttpResponse<String> response =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(url)
+                  .header("Accept", "application/json")
+                  .timeout(Duration.ofSeconds(20))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      return parse(url.toString(), response.statusCode(), response.body());
+    } catch (IOException e) {
+      throw new OpsException("lag-scaler's /status did not answer at " + url + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OpsException("interrupted while reading lag-scaler's /status", e);
+    }
+  }
+
+  /**
+   * Reads {@code /status} through the API server's service proxy.
    *
    * @throws OpsException when lag-scaler does not answer through the proxy
    */
@@ -76,17 +104,16 @@ final class ScalerStatus {
       Thread.currentThread().interrupt();
       throw new OpsException("interrupted while reading lag-scaler's /status", e);
     }
-    if (response.code() != 200) {
+    return parse(url, response.code(), response.body());
+  }
+
+  private static View parse(String url, int code, String body) {
+    if (code != 200) {
       throw new OpsException(
-          "lag-scaler's /status through "
-              + url
-              + " answered HTTP "
-              + response.code()
-              + ": "
-              + firstLine(response.body()));
+          "lag-scaler's /status at " + url + " answered HTTP " + code + ": " + firstLine(body));
     }
     try {
-      return parse(JSON.readTree(response.body()));
+      return parse(JSON.readTree(body));
     } catch (IOException e) {
       throw new OpsException("lag-scaler's /status is not JSON: " + e.getMessage(), e);
     }

@@ -1,6 +1,7 @@
 package io.lagscaler.ops;
 
 import java.io.PrintWriter;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,6 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ops status}: the releases, and lag-scaler's view of every target. */
@@ -23,6 +25,13 @@ final class StatusCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin EnvironmentOptions target = new EnvironmentOptions();
+
+  @Option(
+      names = "--scaler-url",
+      description =
+          "Read /status from this URL (lag-scaler's HTTP root, e.g. http://127.0.0.1:8080 after"
+              + " kubectl port-forward svc/lag-scaler 8080) instead of through the API server.")
+  URI scalerUrl;
 
   @Override
   public Integer call() {
@@ -48,7 +57,7 @@ final class StatusCommand implements Callable<Integer> {
       out.flush();
       ScalerStatus.View view;
       try {
-        view = ScalerStatus.read(cluster);
+        view = scalerUrl != null ? ScalerStatus.read(scalerUrl) : ScalerStatus.read(cluster);
       } catch (OpsException e) {
         // The releases above still stand: say what is missing, and exit 1 (partly answered).
         out.println("lag-scaler: unavailable: " + e.getMessage());

@@ -206,6 +206,48 @@ class OpsCommandsTest {
   }
 
   @Test
+  void statusReadsLagScalerFromAGivenUrlWhenTheProxyCannotReachIt() throws Exception {
+    dev.release("lag-scaler", 1, "deployed", "0.1.0");
+    com.sun.net.httpserver.HttpServer scaler =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    scaler.createContext(
+        "/status",
+        exchange -> {
+          byte[] body =
+              """
+              {"identity":"lag-scaler-1","leader":false,"currentLeader":"lag-scaler-0",
+               "targets":[{"name":"store-totals","consumerGroup":"store-totals",
+                 "targetLagSeconds":15.0,"replicas":{"desired":2,"ready":2},"action":"NONE",
+                 "decision":{"reason":"WITHIN_TOLERANCE","explanation":"steady"},
+                 "signals":{"maxTimeLagSeconds":3.5}}]}
+              """
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    scaler.start();
+    try {
+      Run run =
+          ops(
+              "status",
+              "--env",
+              "dev",
+              "--scaler-url",
+              "http://127.0.0.1:" + scaler.getAddress().getPort() + "/");
+
+      assertThat(run.exit()).as(run.err() + run.out()).isZero();
+      assertThat(run.out())
+          .contains("answered by lag-scaler-1, a standby; leader: lag-scaler-0")
+          .containsPattern(
+              "store-totals\\s+store-totals\\s+3.5s / 15.0s\\s+2/2 ready\\s+WITHIN_TOLERANCE");
+    } finally {
+      scaler.stop(0);
+    }
+  }
+
+  @Test
   void statusWithoutAnAnsweringLagScalerShowsTheReleasesAndExits1() {
     dev.release("retail-services", 1, "deployed", "0.1.0");
 
