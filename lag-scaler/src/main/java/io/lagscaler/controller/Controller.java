@@ -413,6 +413,7 @@ public final class Controller implements AutoCloseable {
           target.name(),
           target.workload().toString(),
           target.consumerGroup(),
+          target.policy().targetLag(),
           signals,
           s.desired(),
           s.current(),

@@ -119,6 +119,8 @@ public final class StatusServer implements AutoCloseable {
       tm.put("name", t.name());
       tm.put("workload", t.workload());
       tm.put("consumerGroup", t.consumerGroup());
+      // Beside signals.maxTimeLagSeconds, so a reader (ops status) sets one against the other.
+      tm.put("targetLagSeconds", t.targetLag().toMillis() / 1000.0);
       tm.put(
           "replicas",
           Map.of(

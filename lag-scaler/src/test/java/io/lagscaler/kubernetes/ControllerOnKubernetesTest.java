@@ -14,6 +14,7 @@ import io.lagscaler.devstack.GroupOffsetsSeeder;
 import io.lagscaler.devstack.KafkaCluster;
 import io.lagscaler.devstack.WithKafka;
 import io.lagscaler.explain.ScalerMetrics;
+import io.lagscaler.http.StatusServer;
 import io.lagscaler.observe.LagReader;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -200,12 +201,19 @@ class ControllerOnKubernetesTest {
   void scalesADeploymentAndAStatefulSetThroughScaleOnRealLagAndExplainsOnTheWorkload()
       throws Exception {
     Controller controller = alone();
-    assertThat(controller.offer(config("", ""), "test")).isTrue();
+    assertThat(controller.offer(config("", "    targetLag: 45s"), "test")).isTrue();
 
     ControllerStatus status = controller.pollOnce();
 
     TargetStatus orders = target(status, "orders");
     assertThat(orders.action()).as(orders.toString()).isEqualTo(Action.SCALED);
+    // /status sets each target's time lag against its target (ops status reads both).
+    assertThat(StatusServer.json(status).get("targets"))
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+        .first()
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+        .containsEntry("name", "orders")
+        .containsEntry("targetLagSeconds", 45.0);
     assertThat(orders.decision().orElseThrow().replicas()).isEqualTo(12);
     assertThat(deploymentReplicas()).isEqualTo(12);
     assertThat(target(status, "ledger").action()).isEqualTo(Action.SCALED);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -85,6 +86,12 @@ public final class DemoCommand implements Callable<Integer> {
   int metricsPort;
 
   @Option(
+      names = "--no-zipkin",
+      description =
+          "Start no Zipkin: the services trace nothing (by default they report a sample).")
+  boolean noZipkin;
+
+  @Option(
       names = "--services-dir",
       defaultValue = "services",
       description = "Where services/<name>/target/<name>.jar are.")
@@ -121,27 +128,33 @@ public final class DemoCommand implements Callable<Integer> {
     Path logs = Files.createTempDirectory("lagscaler-demo-");
     List<String> policies = compare ? List.of("lag-scaler", "keda") : List.of(policy);
     List<RunResult> results = new ArrayList<>();
-    for (String p : policies) {
-      DemoRun.Settings settings =
-          new DemoRun.Settings(
-              p,
-              profile,
-              keySpread,
-              seconds,
-              partitions,
-              processingCostMicros,
-              maxReplicas,
-              targetLag,
-              scaleDownWindow,
-              servicesDir,
-              logs,
-              out,
-              metricsPort);
-      RunResult result = new DemoRun(settings, live).run();
-      results.add(result);
-      if (compare) {
-        Report.write(out.resolve(p), result);
+    // One Zipkin for every run of a --compare, its URL printed before the first run starts.
+    Optional<DemoZipkin> zipkin = startZipkin(logs);
+    try {
+      for (String p : policies) {
+        DemoRun.Settings settings =
+            new DemoRun.Settings(
+                p,
+                profile,
+                keySpread,
+                seconds,
+                partitions,
+                processingCostMicros,
+                maxReplicas,
+                targetLag,
+                scaleDownWindow,
+                servicesDir,
+                logs,
+                out,
+                metricsPort);
+        RunResult result = new DemoRun(settings, live, zipkin).run();
+        results.add(result);
+        if (compare) {
+          Report.write(out.resolve(p), result);
+        }
       }
+    } finally {
+      zipkin.ifPresent(DemoZipkin::close);
     }
     Report.writeAll(out, results);
     for (RunResult r : results) {
@@ -153,5 +166,20 @@ public final class DemoCommand implements Callable<Integer> {
             + ", chart: "
             + out.resolve("timeline.png").toAbsolutePath());
     return 0;
+  }
+
+  private Optional<DemoZipkin> startZipkin(Path logs) {
+    if (noZipkin) {
+      return Optional.empty();
+    }
+    live.println("[demo] starting Zipkin");
+    DemoZipkin zipkin = DemoZipkin.start(logs.resolve("zipkin"));
+    live.println(
+        "[demo] traces: "
+            + zipkin.uiUrl()
+            + " (Zipkin, in memory: about one order in "
+            + Math.round(1 / DemoZipkin.SAMPLE_RATE)
+            + " is traced through order-intake, Kafka, store-totals and purchase-graph)");
+    return Optional.of(zipkin);
   }
 }

@@ -37,6 +37,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,10 +84,27 @@ public final class DemoRun {
 
   private final Settings settings;
   private final PrintStream live;
+  private final Optional<DemoZipkin> zipkin;
+  private volatile TraceFinder traces;
 
+  /** A run whose services trace nothing. */
   public DemoRun(Settings settings, PrintStream live) {
+    this(settings, live, Optional.empty());
+  }
+
+  /** A run whose services report a sample of orders to {@code zipkin}, when there is one. */
+  public DemoRun(Settings settings, PrintStream live, Optional<DemoZipkin> zipkin) {
     this.settings = settings;
     this.live = live;
+    this.zipkin = zipkin;
+  }
+
+  /** The Zipkin page of a sampled order's trace through all three services, once one is found. */
+  public Optional<String> traceUrl() {
+    TraceFinder finder = traces;
+    return finder == null || zipkin.isEmpty()
+        ? Optional.empty()
+        : finder.traceId().map(zipkin.get()::traceUrl);
   }
 
   /** Runs to the end and stops every process it started, also when it fails. */
@@ -102,7 +120,10 @@ public final class DemoRun {
       Map<String, String> env = new LinkedHashMap<>();
       env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
       env.put("ORDERS_PARTITIONS", Integer.toString(settings.partitions()));
-      env.put("TRACING_SAMPLE_RATE", "0");
+      env.putAll(
+          zipkin
+              .map(z -> z.serviceEnv(DemoZipkin.SAMPLE_RATE))
+              .orElse(Map.of("TRACING_SAMPLE_RATE", "0")));
       Map<String, String> totalsEnv = new LinkedHashMap<>(env);
       totalsEnv.put("REDIS_URI", stack.redisUri());
       totalsEnv.put("CONSUMER_GROUP", GROUP);
@@ -167,7 +188,8 @@ public final class DemoRun {
             new IntakeSink(intake.url(""), Duration.ofSeconds(10)),
             256,
             runId);
-    try (GroupMeter meter = new GroupMeter(Map.of("bootstrap.servers", bootstrap), GROUP, TOPIC)) {
+    try (GroupMeter meter = new GroupMeter(Map.of("bootstrap.servers", bootstrap), GROUP, TOPIC);
+        TraceFinder finder = watchTraces()) {
       Recorder recorder =
           new Recorder(
               generator,
@@ -194,19 +216,45 @@ public final class DemoRun {
       } finally {
         generator.stop();
       }
+      Map<String, Object> figures = new LinkedHashMap<>();
+      figures.put("processingCostMicros", settings.processingCostMicros());
+      figures.put("partitions", settings.partitions());
+      figures.put("keys", settings.keys().spec());
+      if (finder != null) {
+        figures.put("traceUrl", traceUrl().orElse(null));
+        figures.put(
+            "traceFile",
+            finder
+                .save(settings.out().resolve("trace-" + settings.policy() + ".json"))
+                .map(f -> f.toAbsolutePath().toString())
+                .orElse(null));
+      }
       return recorder.result(
           settings.policy(),
           settings.profile().name(),
           "lag-scaler local demo",
           description(),
           settings.targetLag(),
-          Map.of(
-              "processingCostMicros", settings.processingCostMicros(),
-              "partitions", settings.partitions(),
-              "keys", settings.keys().spec()),
+          figures,
           "intake",
           generator.stop());
     }
+  }
+
+  /** With Zipkin: looks for this run's first complete order trace while the load runs. */
+  private TraceFinder watchTraces() {
+    if (zipkin.isEmpty()) {
+      return null;
+    }
+    traces =
+        new TraceFinder(zipkin.get().url(), Instant.now())
+            .watch(
+                id ->
+                    live.println(
+                        "[demo] a sampled order's trace through order-intake, Kafka, store-totals"
+                            + " and purchase-graph: "
+                            + zipkin.get().traceUrl(id)));
+    return traces;
   }
 
   private static List<MetricsEndpoint> endpoints(

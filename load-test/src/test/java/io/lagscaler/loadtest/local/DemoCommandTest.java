@@ -76,6 +76,10 @@ class DemoCommandTest {
     JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
     assertThat(report.get("policy").asText()).isEqualTo("lag-scaler");
     assertThat(report.get("durationSeconds").asInt()).isEqualTo(90);
+    // Zipkin ran: a sampled order's trace through all three services is linked and saved.
+    assertThat(live).contains("[demo] traces: http://127.0.0.1:");
+    assertThat(report.get("traceUrl").asText()).as(live).startsWith("http://127.0.0.1:");
+    assertThat(Path.of(report.get("traceFile").asText())).isRegularFile();
     // One replica serves 50 orders/s: the 110/s burst needs more, the 10/s after it does not.
     assertThat(report.get("maxReplicas").asInt()).as(live).isGreaterThanOrEqualTo(2);
     assertThat(report.get("scaleUps").asInt()).as(live).isPositive();
