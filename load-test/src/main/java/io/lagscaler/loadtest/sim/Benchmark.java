@@ -74,16 +74,18 @@ public final class Benchmark {
     md.append(
         "| scenario | SLO violation s (lag-scaler / keda) | replica-seconds (lag-scaler / keda) |"
             + " scaling events (lag-scaler / keda) | max time lag s (lag-scaler / keda) |"
-            + " rebalance s (lag-scaler / keda) | final lag (lag-scaler / keda) | targets |\n");
-    md.append("|---|---|---|---|---|---|---|---|\n");
-    long[] totals = new long[10];
+            + " rebalance s (lag-scaler / keda) | final lag (lag-scaler / keda) |"
+            + " oversized s (lag-scaler / keda) | targets |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|\n");
+    long[] totals = new long[12];
     for (Pair p : pairs) {
       SimResult a = p.lagScaler();
       SimResult b = p.keda();
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %d / %d | %,d / %,d | %d / %d | %.1f / %.1f | %d / %d | %,d / %,d | %s |\n",
+              "| %s | %d / %d | %,d / %,d | %d / %d | %.1f / %.1f | %d / %d | %,d / %,d | %d / %d |"
+                  + " %s |\n",
               p.scenario().name(),
               a.sloViolationSeconds(),
               b.sloViolationSeconds(),
@@ -97,6 +99,8 @@ public final class Benchmark {
               b.rebalanceSeconds(),
               a.finalLag(),
               b.finalLag(),
+              a.oversizedSeconds(),
+              b.oversizedSeconds(),
               p.missed().isEmpty() ? "met" : "missed: " + String.join(", ", p.missed())));
       totals[0] += a.sloViolationSeconds();
       totals[1] += b.sloViolationSeconds();
@@ -108,13 +112,15 @@ public final class Benchmark {
       totals[7] += b.rebalanceSeconds();
       totals[8] += a.finalLag();
       totals[9] += b.finalLag();
+      totals[10] += a.oversizedSeconds();
+      totals[11] += b.oversizedSeconds();
     }
     long met = pairs.stream().filter(p -> p.missed().isEmpty()).count();
     md.append(
         String.format(
             Locale.ROOT,
             "| **total** | **%d / %d** | **%,d / %,d** | **%d / %d** | | **%d / %d** | **%,d / %,d** |"
-                + " **%d of %d met** |\n",
+                + " **%,d / %,d** | **%d of %d met** |\n",
             totals[0],
             totals[1],
             totals[2],
@@ -125,6 +131,8 @@ public final class Benchmark {
             totals[7],
             totals[8],
             totals[9],
+            totals[10],
+            totals[11],
             met,
             pairs.size()));
     return md.toString();
