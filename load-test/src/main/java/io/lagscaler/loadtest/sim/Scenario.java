@@ -170,6 +170,29 @@ public record Scenario(
     }
   }
 
+  /** This scenario starting with {@code n} replicas. */
+  public Scenario withInitialReplicas(int n) {
+    return new Scenario(
+        name,
+        partitions,
+        replicaServiceRate,
+        podStartSeconds,
+        rebalanceSeconds,
+        n,
+        minReplicas,
+        maxReplicas,
+        targetLagSeconds,
+        durationSeconds,
+        rate,
+        noise,
+        replicaServiceRateChanges,
+        keda,
+        partitionWeights,
+        rebalance,
+        nodes,
+        consumerNoise);
+  }
+
   /** Each partition's share of the arrivals; they sum to 1. */
   public double[] partitionShares() {
     double[] w = new double[partitions];

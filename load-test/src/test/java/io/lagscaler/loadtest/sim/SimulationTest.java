@@ -50,21 +50,7 @@ class SimulationTest {
 
   /** A policy that sets {@code target} replicas at second 0 and never changes them. */
   static Autoscaler fixed(int target) {
-    return new Autoscaler() {
-      @Override
-      public String name() {
-        return "fixed";
-      }
-
-      @Override
-      public Action tick(
-          int t,
-          java.util.function.Supplier<io.lagscaler.observe.GroupOffsets.Read> read,
-          int replicas,
-          int ready) {
-        return new Action(target, "FIXED");
-      }
-    };
+    return Autoscaler.holding(target, "fixed");
   }
 
   @Nested
