@@ -13,8 +13,10 @@ import java.util.Random;
  * reason in {@link #comments}; it depends on the seed and {@code i} only, so a smaller N gives a
  * prefix of a larger one. Every scenario is feasible in principle: the most useful replicas (the
  * lower of max replicas and partitions) at the lowest nonzero per-replica rate carry the peak with
- * room to spare, and with hot partitions one replica carries the hottest. Stalls are the exception
- * by design: no policy consumes past one, which the benchmark's SLO floor shows.
+ * room to spare, even the busiest of them (assignors balance partition counts, so it holds
+ * ceil(partitions / replicas) partitions), and with hot partitions one replica carries the hottest.
+ * Stalls are the exception by design: no policy consumes past one, which the benchmark's SLO floor
+ * shows.
  */
 final class ScenarioGenerator {
 
@@ -146,7 +148,10 @@ final class ScenarioGenerator {
         muChanges.add(new Scenario.Point(at + len, mu));
         why.add("consumers stall at " + at + " s for " + len + " s: 2..10 min (a poison message)");
       }
-      double capacity = useful * mu * (regime == Regime.SLOWDOWN ? slowFactor : 1);
+      // Assignors balance partition counts: the busiest of `useful` members holds
+      // ceil(partitions / useful) partitions, and it limits the group.
+      int busiest = (partitions + useful - 1) / useful;
+      double capacity = mu * (regime == Regime.SLOWDOWN ? slowFactor : 1) * partitions / busiest;
       double util = Math.round(uniform(0.3, 0.85) * 100) / 100.0;
       double peak = Math.round(util * capacity);
       why.add(
@@ -154,7 +159,9 @@ final class ScenarioGenerator {
               + (long) peak
               + " msg/s: "
               + util
-              + " of what the most useful replicas carry at their slowest (0.3..0.85)");
+              + " of what the most useful replicas carry at their slowest, their busiest holding "
+              + busiest
+              + " partition(s) (0.3..0.85)");
 
       List<Double> weights = List.of();
       if (regime == Regime.SKEW) {

@@ -9,7 +9,6 @@ import io.lagscaler.observe.PartitionOffsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -71,6 +70,8 @@ public final class Simulation {
     } else {
       owner = Assignor.sticky(owner, members, p);
     }
+    int[][] owned = owned(owner, members);
+    Backlog backlog = new Backlog(p);
     Random noise = new Random(s.noise().map(Scenario.Noise::seed).orElse(0L));
     double noiseFraction = s.noise().map(Scenario.Noise::stddevFraction).orElse(0.0);
     Random consumerNoise = new Random(s.consumerNoise().map(Scenario.Noise::seed).orElse(0L));
@@ -92,12 +93,14 @@ public final class Simulation {
       int ready = countReady(pods, t);
       Autoscaler.Action action =
           policy.tick(t, () -> read(produced, consumed, membersNow, pausedNow), pods.size(), ready);
+      boolean shrank = action.replicas() < pods.size();
       if (action.replicas() != pods.size()) {
         events++;
         resize(pods, action.replicas(), t, s.podStartSeconds(), nodes, nextId);
       }
       nodes.ifPresent(n -> n.settle(pods.size(), now));
-      List<Integer> joined = readyIds(pods, t);
+      // Membership changes only when a pod was removed or one becomes ready now.
+      List<Integer> joined = shrank || anyReadyAt(pods, t) ? readyIds(pods, t) : members;
       if (!joined.equals(members)) {
         int[] next =
             s.rebalance() == Scenario.Rebalance.EAGER
@@ -111,6 +114,7 @@ public final class Simulation {
         }
         owner = next;
         members = joined;
+        owned = owned(owner, members);
       }
 
       double mu = s.serviceRateAt(t);
@@ -123,12 +127,12 @@ public final class Simulation {
       if (anyPaused(pausedUntil, t)) {
         rebalance++;
       }
-      for (int m : members) {
+      for (int[] partitions : owned) {
         double capacity = mu;
         if (consumerFraction > 0) {
           capacity = Math.max(0, mu * (1 + consumerFraction * consumerNoise.nextGaussian()));
         }
-        serve(m, capacity, owner, pausedUntil, t, produced, consumed);
+        backlog.serve(partitions, capacity, pausedUntil, t, produced, consumed);
       }
       long lag = 0;
       double timeLag = 0;
@@ -170,39 +174,59 @@ public final class Simulation {
   /**
    * One member's second: its capacity is shared evenly over its unpaused partitions, and what a
    * partition with less backlog than its share leaves goes to the others (a consumer's poll returns
-   * whatever its partitions have).
+   * whatever its partitions have). Holds its buffers so the hot loop allocates nothing.
    */
-  private static void serve(
-      int member,
-      double capacity,
-      int[] owner,
-      int[] pausedUntil,
-      int t,
-      double[] produced,
-      double[] consumed) {
-    int n = 0;
-    int[] mine = new int[owner.length];
-    for (int i = 0; i < owner.length; i++) {
-      if (owner[i] == member && t >= pausedUntil[i]) {
-        mine[n++] = i;
+  private static final class Backlog {
+    private final int[] mine;
+    private final double[] behind;
+
+    Backlog(int partitions) {
+      mine = new int[partitions];
+      behind = new double[partitions];
+    }
+
+    void serve(
+        int[] partitions,
+        double capacity,
+        int[] pausedUntil,
+        int t,
+        double[] produced,
+        double[] consumed) {
+      int n = 0;
+      for (int i : partitions) {
+        if (t >= pausedUntil[i]) {
+          // Insertion by backlog, ties in partition order: the least behind are served first.
+          double b = produced[i] - consumed[i];
+          int k = n++;
+          while (k > 0 && behind[k - 1] > b) {
+            mine[k] = mine[k - 1];
+            behind[k] = behind[k - 1];
+            k--;
+          }
+          mine[k] = i;
+          behind[k] = b;
+        }
+      }
+      double left = capacity;
+      for (int k = 0; k < n; k++) {
+        int i = mine[k];
+        double fair = left / (n - k);
+        double take = Math.min(fair, produced[i] - consumed[i]);
+        consumed[i] = Math.min(produced[i], consumed[i] + take);
+        left -= take;
       }
     }
-    if (n == 0) {
-      return;
+  }
+
+  /** Each member's partitions, in member order. */
+  private static int[][] owned(int[] owner, List<Integer> members) {
+    int[][] out = new int[members.size()][];
+    for (int j = 0; j < members.size(); j++) {
+      int id = members.get(j);
+      out[j] =
+          java.util.stream.IntStream.range(0, owner.length).filter(i -> owner[i] == id).toArray();
     }
-    Integer[] byBacklog = new Integer[n];
-    for (int k = 0; k < n; k++) {
-      byBacklog[k] = mine[k];
-    }
-    Arrays.sort(byBacklog, Comparator.comparingDouble(i -> produced[i] - consumed[i]));
-    double left = capacity;
-    for (int k = 0; k < n; k++) {
-      int i = byBacklog[k];
-      double fair = left / (n - k);
-      double take = Math.min(fair, produced[i] - consumed[i]);
-      consumed[i] = Math.min(produced[i], consumed[i] + take);
-      left -= take;
-    }
+    return out;
   }
 
   /**
@@ -254,6 +278,15 @@ public final class Simulation {
   private static boolean anyPaused(int[] pausedUntil, int t) {
     for (int until : pausedUntil) {
       if (t < until) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean anyReadyAt(List<Pod> pods, int t) {
+    for (Pod pod : pods) {
+      if (pod.readyAt() == t) {
         return true;
       }
     }
