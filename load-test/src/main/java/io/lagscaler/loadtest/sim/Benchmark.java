@@ -309,6 +309,47 @@ public final class Benchmark {
         .orElse("-");
   }
 
+  /**
+   * Per group (the regime of generated scenarios), the misses per target and the replica-seconds of
+   * lag-scaler against KEDA's default run.
+   */
+  static String byGroup(List<Pair> pairs, java.util.function.Function<Pair, String> group) {
+    java.util.Map<String, List<Pair>> groups = new java.util.LinkedHashMap<>();
+    for (Pair p : pairs) {
+      groups.computeIfAbsent(group.apply(p), g -> new ArrayList<>()).add(p);
+    }
+    StringBuilder md =
+        new StringBuilder(
+            "| regime | scenarios | KEDA-dominated | SLO (unavoidable) | events | oversized |"
+                + " replica-seconds (lag-scaler / keda) |\n|---|---|---|---|---|---|---|\n");
+    groups.forEach(
+        (name, ps) -> {
+          long ls = ps.stream().mapToLong(p -> p.lagScaler().replicaSeconds()).sum();
+          long keda = ps.stream().mapToLong(p -> p.keda().replicaSeconds()).sum();
+          md.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %d | %d | %d (%d) | %d | %d | %,d / %,d (%+d %%) |\n",
+                  name,
+                  ps.size(),
+                  count(ps, "keda-dominated"),
+                  count(ps, "slo"),
+                  ps.stream().filter(p -> !p.sloMet() && p.sloUnavoidable()).count(),
+                  count(ps, "events"),
+                  count(ps, "oversized"),
+                  ls,
+                  keda,
+                  Math.round(100.0 * ls / Math.max(1, keda) - 100)));
+        });
+    return md.toString();
+  }
+
+  private static long count(List<Pair> pairs, String target) {
+    return pairs.stream()
+        .filter(p -> p.missed().stream().anyMatch(m -> m.startsWith(target)))
+        .count();
+  }
+
   /** Per target, how many scenarios lag-scaler misses and which. */
   static String summary(List<Pair> pairs) {
     StringBuilder s = new StringBuilder("lag-scaler misses, of " + pairs.size() + " scenarios:");

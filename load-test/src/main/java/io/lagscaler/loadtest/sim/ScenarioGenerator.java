@@ -89,6 +89,8 @@ final class ScenarioGenerator {
               + seed
               + " (scenario "
               + index
+              + ", the same for any N > "
+              + index
               + ", regime "
               + regime.label()
               + "); the draws and their ranges:");

@@ -76,10 +76,16 @@ public final class SimulateAllCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  /** The regime of each generated scenario, by name. */
+  private final java.util.Map<String, String> regimes = new java.util.HashMap<>();
+
   @Override
   public Integer call() throws IOException {
     List<Benchmark.Pair> pairs;
     try {
+      if (threads < 1) {
+        throw new IllegalArgumentException("--threads must be >= 1, was " + threads);
+      }
       List<Scenario> list = generate != null ? generated() : load();
       pairs = Benchmark.runAll(list, threads);
     } catch (IllegalArgumentException | java.nio.file.NoSuchFileException e) {
@@ -88,8 +94,12 @@ public final class SimulateAllCommand implements Callable<Integer> {
     }
     PrintWriter printer = spec.commandLine().getOut();
     ObjectMapper mapper = new ObjectMapper();
+    String table = Benchmark.markdown(pairs);
+    if (generate != null) {
+      table += "\nBy regime:\n\n" + Benchmark.byGroup(pairs, p -> regimes.get(p.scenario().name()));
+    }
     if (markdown) {
-      printer.print(Benchmark.markdown(pairs));
+      printer.print(table);
     } else if (json) {
       printer.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(document(pairs)));
     } else {
@@ -103,14 +113,14 @@ public final class SimulateAllCommand implements Callable<Integer> {
       if (generate != null) {
         writeSection(
             write,
-            Benchmark.markdown(pairs),
+            table,
             GENERATED_HEADING,
             "<!-- simulate-all --generate: generated table, do not edit by hand -->",
             "<!-- end of generated-scenarios table -->");
       } else {
         writeSection(
             write,
-            Benchmark.markdown(pairs),
+            table,
             HEADING,
             "<!-- simulate-all: generated table, do not edit by hand -->",
             "<!-- end of generated table -->");
@@ -144,6 +154,7 @@ public final class SimulateAllCommand implements Callable<Integer> {
       Path file = dir.resolve(g.scenario().name() + ".yaml");
       Files.writeString(file, text);
       list.add(Scenario.parse(text, file.toString()));
+      regimes.put(g.scenario().name(), g.regime().label());
     }
     spec.commandLine()
         .getErr()

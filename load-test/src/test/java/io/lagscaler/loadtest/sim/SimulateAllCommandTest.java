@@ -73,7 +73,23 @@ class SimulateAllCommandTest {
             "--markdown");
     assertThat(md)
         .contains("| gen-5-000-step |", "| gen-5-001-spike |")
-        .contains("lag-scaler misses, of 2 scenarios:", "- keda-dominated: ", "- oversized: ");
+        .contains("lag-scaler misses, of 2 scenarios:", "- keda-dominated: ", "- oversized: ")
+        .contains("By regime:", "| step | 1 |", "| spike | 1 |");
+  }
+
+  @Test
+  void badNumbersAreOneErrorLineAndExitCode2() {
+    for (String[] args :
+        List.of(
+            new String[] {"simulate-all", "--generate", "0"},
+            new String[] {"simulate-all", "--threads", "0"})) {
+      StringWriter err = new StringWriter();
+      CommandLine cli = new CommandLine(new LoadTestMain());
+      cli.setOut(new PrintWriter(new StringWriter()));
+      cli.setErr(new PrintWriter(err));
+      assertThat(cli.execute(args)).isEqualTo(2);
+      assertThat(err.toString()).startsWith("simulate-all: ").contains(args[1] + " must be >= 1");
+    }
   }
 
   @Test
