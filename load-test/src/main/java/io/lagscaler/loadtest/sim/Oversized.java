@@ -40,8 +40,9 @@ final class Oversized {
    * @param replicaRate the true per-replica service rate (0 while consumers are stalled)
    * @param replicas the count run in second {@code t}
    * @param timeLagSeconds the group's time lag at the end of second {@code t}
+   * @return the need at second {@code t}
    */
-  void second(int t, double arrivals, double replicaRate, int replicas, double timeLagSeconds) {
+  int second(int t, double arrivals, double replicaRate, int replicas, double timeLagSeconds) {
     int need = need(t, arrivals, replicaRate);
     boolean over =
         t >= WARM_UP_SECONDS
@@ -52,6 +53,7 @@ final class Oversized {
     } else {
       close();
     }
+    return need;
   }
 
   /** The oversized seconds so far, a stretch still open included when long enough. */

@@ -39,7 +39,8 @@ public final class Simulation {
       double timeLagSeconds,
       int replicas,
       int readyReplicas,
-      String reason) {}
+      String reason,
+      int need) {}
 
   /** The summary line and, when asked for, every second. */
   public record Run(SimResult result, List<Row> timeline) {}
@@ -143,13 +144,21 @@ public final class Simulation {
       if (timeLag > s.targetLagSeconds()) {
         slo++;
       }
-      oversized.second(t, arrivals, mu, pods.size(), timeLag);
+      int need = oversized.second(t, arrivals, mu, pods.size(), timeLag);
       maxLag = Math.max(maxLag, lag);
       maxTimeLag = Math.max(maxTimeLag, timeLag);
       replicaSeconds += pods.size();
       if (keepTimeline) {
         rows.add(
-            new Row(t, arrivals, lag, timeLag, pods.size(), countReady(pods, t), action.reason()));
+            new Row(
+                t,
+                arrivals,
+                lag,
+                timeLag,
+                pods.size(),
+                countReady(pods, t),
+                action.reason(),
+                need));
       }
     }
     long finalLag = 0;

@@ -211,7 +211,7 @@ class SimulationTest {
               "\"oversizedSeconds\":");
       List<String> csv = Files.readAllLines(timeline);
       assertThat(csv.getFirst())
-          .isEqualTo("t,rate,lag,timeLagSeconds,replicas,readyReplicas,reason");
+          .isEqualTo("t,rate,lag,timeLagSeconds,replicas,readyReplicas,reason,need");
       assertThat(csv).hasSize(1 + 1800);
     }
 
