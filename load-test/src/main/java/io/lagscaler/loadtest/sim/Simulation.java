@@ -8,9 +8,7 @@ import io.lagscaler.observe.PartitionKey;
 import io.lagscaler.observe.PartitionOffsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -45,9 +43,6 @@ public final class Simulation {
   /** The summary line and, when asked for, every second. */
   public record Run(SimResult result, List<Row> timeline) {}
 
-  /** A pod: its id (members are sorted by it) and when it is ready. */
-  private record Pod(int id, int readyAt) {}
-
   public static Run run(Scenario s, Autoscaler policy, boolean keepTimeline) {
     int p = s.partitions();
     int duration = s.durationSeconds();
@@ -55,23 +50,7 @@ public final class Simulation {
     double[] consumed = new double[p];
     double[] produced = new double[p];
     double[][] producedAt = new double[p][duration + 1]; // at the end of second t - 1
-    int[] pausedUntil = new int[p];
-    int[] owner = new int[p];
-    Arrays.fill(owner, Assignor.NONE);
-    Optional<NodePool> nodes = s.nodes().map(n -> new NodePool(n, s.initialReplicas()));
-    List<Pod> pods = new ArrayList<>();
-    int[] nextId = {0};
-    for (int i = 0; i < s.initialReplicas(); i++) {
-      pods.add(new Pod(nextId[0]++, 0));
-    }
-    // The initial members are already assigned and consuming: no rebalance at the start.
-    List<Integer> members = readyIds(pods, 0);
-    if (s.rebalance() == Scenario.Rebalance.EAGER) {
-      owner = Assignor.range(members, p);
-    } else {
-      owner = Assignor.sticky(owner, members, p);
-    }
-    int[][] owned = owned(owner, members);
+    Membership group = new Membership(s);
     Backlog backlog = new Backlog(p);
     Random noise = new Random(s.noise().map(Scenario.Noise::seed).orElse(0L));
     double noiseFraction = s.noise().map(Scenario.Noise::stddevFraction).orElse(0.0);
@@ -88,35 +67,18 @@ public final class Simulation {
     List<Row> rows = keepTimeline ? new ArrayList<>(duration) : List.of();
 
     for (int t = 0; t < duration; t++) {
-      final int now = t;
-      final int membersNow = members.size();
-      final boolean pausedNow = anyPaused(pausedUntil, t);
-      int ready = countReady(pods, t);
+      final int membersNow = group.members();
+      final boolean pausedNow = group.paused(t);
       Autoscaler.Action action =
-          policy.tick(t, () -> read(produced, consumed, membersNow, pausedNow), pods.size(), ready);
-      boolean shrank = action.replicas() < pods.size();
-      if (action.replicas() != pods.size()) {
+          policy.tick(
+              t,
+              () -> read(produced, consumed, membersNow, pausedNow),
+              group.replicas(),
+              group.ready(t));
+      if (action.replicas() != group.replicas()) {
         events++;
-        resize(pods, action.replicas(), t, s.podStartSeconds(), nodes, nextId);
       }
-      nodes.ifPresent(n -> n.settle(pods.size(), now));
-      // Membership changes only when a pod was removed or one becomes ready now.
-      List<Integer> joined = shrank || anyReadyAt(pods, t) ? readyIds(pods, t) : members;
-      if (!joined.equals(members)) {
-        int[] next =
-            s.rebalance() == Scenario.Rebalance.EAGER
-                ? Assignor.range(joined, p)
-                : Assignor.sticky(owner, joined, p);
-        for (int i = 0; i < p; i++) {
-          // A new rebalance restarts the pause of what it stops.
-          if (s.rebalance() == Scenario.Rebalance.EAGER || next[i] != owner[i]) {
-            pausedUntil[i] = t + s.rebalanceSeconds();
-          }
-        }
-        owner = next;
-        members = joined;
-        owned = owned(owner, members);
-      }
+      group.scale(action.replicas(), t);
 
       double mu = s.serviceRateAt(t);
       double rate = s.rateAt(t);
@@ -125,15 +87,15 @@ public final class Simulation {
         producedAt[i][t] = produced[i];
         produced[i] += arrivals * share[i];
       }
-      if (anyPaused(pausedUntil, t)) {
+      if (group.paused(t)) {
         rebalance++;
       }
-      for (int[] partitions : owned) {
+      for (int[] partitions : group.owned()) {
         double capacity = mu;
         if (consumerFraction > 0) {
           capacity = Math.max(0, mu * (1 + consumerFraction * consumerNoise.nextGaussian()));
         }
-        backlog.serve(partitions, capacity, pausedUntil, t, produced, consumed);
+        backlog.serve(partitions, capacity, group.pausedUntil(), t, produced, consumed);
       }
       long lag = 0;
       double timeLag = 0;
@@ -144,10 +106,10 @@ public final class Simulation {
       if (timeLag > s.targetLagSeconds()) {
         slo++;
       }
-      int need = oversized.second(t, arrivals, mu, pods.size(), timeLag);
+      int need = oversized.second(t, arrivals, mu, group.replicas(), timeLag);
       maxLag = Math.max(maxLag, lag);
       maxTimeLag = Math.max(maxTimeLag, timeLag);
-      replicaSeconds += pods.size();
+      replicaSeconds += group.replicas();
       if (keepTimeline) {
         rows.add(
             new Row(
@@ -155,8 +117,8 @@ public final class Simulation {
                 arrivals,
                 lag,
                 timeLag,
-                pods.size(),
-                countReady(pods, t),
+                group.replicas(),
+                group.ready(t),
                 action.reason(),
                 need));
       }
@@ -227,17 +189,6 @@ public final class Simulation {
     }
   }
 
-  /** Each member's partitions, in member order. */
-  private static int[][] owned(int[] owner, List<Integer> members) {
-    int[][] out = new int[members.size()][];
-    for (int j = 0; j < members.size(); j++) {
-      int id = members.get(j);
-      out[j] =
-          java.util.stream.IntStream.range(0, owner.length).filter(i -> owner[i] == id).toArray();
-    }
-    return out;
-  }
-
   /**
    * Seconds since the oldest unconsumed message was produced, at the end of second {@code t}: the
    * message after {@code consumed} was produced when the per-partition total passed it.
@@ -282,71 +233,5 @@ public final class Simulation {
     GroupState state =
         paused ? GroupState.REBALANCING : members == 0 ? GroupState.EMPTY : GroupState.STABLE;
     return new GroupOffsets.Read(GROUP, state, members, GroupProtocol.CLASSIC, offsets);
-  }
-
-  private static boolean anyPaused(int[] pausedUntil, int t) {
-    for (int until : pausedUntil) {
-      if (t < until) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean anyReadyAt(List<Pod> pods, int t) {
-    for (Pod pod : pods) {
-      if (pod.readyAt() == t) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static int countReady(List<Pod> pods, int t) {
-    int n = 0;
-    for (Pod pod : pods) {
-      if (pod.readyAt() <= t) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private static List<Integer> readyIds(List<Pod> pods, int t) {
-    List<Integer> ids = new ArrayList<>();
-    for (Pod pod : pods) {
-      if (pod.readyAt() <= t) {
-        ids.add(pod.id());
-      }
-    }
-    ids.sort(null);
-    return ids;
-  }
-
-  /**
-   * Adds pods that start now (once their node is ready), or removes the youngest first (pending
-   * pods before ready ones).
-   */
-  private static void resize(
-      List<Pod> pods,
-      int target,
-      int t,
-      int podStartSeconds,
-      Optional<NodePool> nodes,
-      int[] nextId) {
-    while (pods.size() < target) {
-      int index = pods.size();
-      int nodeReady = nodes.map(n -> n.placePod(index, t)).orElse(t);
-      pods.add(new Pod(nextId[0]++, Math.max(t, nodeReady) + podStartSeconds));
-    }
-    while (pods.size() > target) {
-      int youngest = 0;
-      for (int i = 1; i < pods.size(); i++) {
-        if (pods.get(i).readyAt() >= pods.get(youngest).readyAt()) {
-          youngest = i;
-        }
-      }
-      pods.remove(youngest);
-    }
   }
 }
