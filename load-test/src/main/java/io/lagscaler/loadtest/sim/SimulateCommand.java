@@ -80,7 +80,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
   static void writeTimeline(Path file, Simulation.Run run) throws IOException {
     StringBuilder csv =
-        new StringBuilder("t,rate,lag,timeLagSeconds,replicas,readyReplicas,reason\n");
+        new StringBuilder("t,rate,lag,timeLagSeconds,replicas,readyReplicas,reason,need\n");
     for (Simulation.Row r : run.timeline()) {
       csv.append(r.t())
           .append(',')
@@ -97,6 +97,8 @@ public final class SimulateCommand implements Callable<Integer> {
           .append('"')
           .append(r.reason().replace("\"", "'"))
           .append('"')
+          .append(',')
+          .append(r.need())
           .append('\n');
     }
     Path parent = file.toAbsolutePath().getParent();

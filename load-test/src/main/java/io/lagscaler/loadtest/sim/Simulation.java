@@ -13,9 +13,12 @@ import java.util.Random;
 
 /**
  * A deterministic model of one consumer group in 1 s steps. Each second: the policy acts on what it
- * polled; pods that finished starting join; every change of membership pauses the whole group for
- * the rebalance time; messages arrive, spread evenly over the partitions; each member serves each
- * of its k partitions at mu / k (round-robin assignment, so the busiest member limits the group).
+ * polled; pods that finished starting (after waiting for a node, when the scenario has a node pool)
+ * join; every change of membership is a rebalance that assigns the partitions as Kafka's assignor
+ * would (range for eager, cooperative-sticky for cooperative) and pauses, for the rebalance time,
+ * every partition (eager) or those that moved (cooperative); messages arrive, split over the
+ * partitions by their weights; each member serves its unpaused partitions at its service rate (with
+ * the scenario's consumer noise), capacity a caught-up partition leaves going to the others.
  * Offsets are whole messages: the policy sees floor(produced) and floor(consumed).
  */
 public final class Simulation {
@@ -34,7 +37,8 @@ public final class Simulation {
       double timeLagSeconds,
       int replicas,
       int readyReplicas,
-      String reason) {}
+      String reason,
+      int need) {}
 
   /** The summary line and, when asked for, every second. */
   public record Run(SimResult result, List<Row> timeline) {}
@@ -42,17 +46,17 @@ public final class Simulation {
   public static Run run(Scenario s, Autoscaler policy, boolean keepTimeline) {
     int p = s.partitions();
     int duration = s.durationSeconds();
+    double[] share = s.partitionShares();
     double[] consumed = new double[p];
-    double produced = 0; // per partition: arrivals are spread evenly
-    double[] producedAt = new double[duration + 1]; // per partition, at the end of second t - 1
-    List<Integer> podsReadyAt = new ArrayList<>();
-    for (int i = 0; i < s.initialReplicas(); i++) {
-      podsReadyAt.add(0);
-    }
-    int members = s.initialReplicas();
-    int pausedUntil = 0;
+    double[] produced = new double[p];
+    double[][] producedAt = new double[p][duration + 1]; // at the end of second t - 1
+    Membership group = new Membership(s);
+    Backlog backlog = new Backlog(p);
     Random noise = new Random(s.noise().map(Scenario.Noise::seed).orElse(0L));
     double noiseFraction = s.noise().map(Scenario.Noise::stddevFraction).orElse(0.0);
+    Random consumerNoise = new Random(s.consumerNoise().map(Scenario.Noise::seed).orElse(0L));
+    double consumerFraction = s.consumerNoise().map(Scenario.Noise::stddevFraction).orElse(0.0);
+    Oversized oversized = new Oversized(s.minReplicas(), s.maxReplicas(), p, s.targetLagSeconds());
 
     long slo = 0;
     long maxLag = 0;
@@ -63,58 +67,49 @@ public final class Simulation {
     List<Row> rows = keepTimeline ? new ArrayList<>(duration) : List.of();
 
     for (int t = 0; t < duration; t++) {
-      final int now = t;
-      final double producedNow = produced;
-      final int membersNow = members;
-      final boolean pausedNow = t < pausedUntil;
-      int ready = countReady(podsReadyAt, t);
+      final int membersNow = group.members();
+      final boolean pausedNow = group.paused(t);
       Autoscaler.Action action =
           policy.tick(
               t,
-              () -> read(p, producedNow, consumed, membersNow, pausedNow),
-              podsReadyAt.size(),
-              ready);
-      if (action.replicas() != podsReadyAt.size()) {
+              () -> read(produced, consumed, membersNow, pausedNow),
+              group.replicas(),
+              group.ready(t));
+      if (action.replicas() != group.replicas()) {
         events++;
-        resize(podsReadyAt, action.replicas(), t + s.podStartSeconds());
       }
-      int joined = countReady(podsReadyAt, t);
-      if (joined != members) {
-        members = joined;
-        pausedUntil = t + s.rebalanceSeconds(); // a new rebalance restarts the pause
-      }
+      group.scale(action.replicas(), t);
 
       double mu = s.serviceRateAt(t);
       double rate = s.rateAt(t);
       double arrivals = Math.max(0, rate * (1 + noiseFraction * noise.nextGaussian()));
-      producedAt[t] = produced;
-      produced += arrivals / p;
-      boolean paused = t < pausedUntil;
-      if (paused) {
+      for (int i = 0; i < p; i++) {
+        producedAt[i][t] = produced[i];
+        produced[i] += arrivals * share[i];
+      }
+      if (group.paused(t)) {
         rebalance++;
-      } else if (members > 0) {
-        int[] load = new int[members];
-        for (int i = 0; i < p; i++) {
-          load[i % members]++;
+      }
+      for (int[] partitions : group.owned()) {
+        double capacity = mu;
+        if (consumerFraction > 0) {
+          capacity = Math.max(0, mu * (1 + consumerFraction * consumerNoise.nextGaussian()));
         }
-        for (int i = 0; i < p; i++) {
-          double capacity = mu / load[i % members];
-          consumed[i] = Math.min(produced, consumed[i] + capacity);
-        }
+        backlog.serve(partitions, capacity, group.pausedUntil(), t, produced, consumed);
       }
       long lag = 0;
-      double oldest = produced;
+      double timeLag = 0;
       for (int i = 0; i < p; i++) {
-        lag += (long) Math.floor(produced) - (long) Math.floor(consumed[i]);
-        oldest = Math.min(oldest, consumed[i]);
+        lag += (long) Math.floor(produced[i]) - (long) Math.floor(consumed[i]);
+        timeLag = Math.max(timeLag, timeLag(producedAt[i], t, produced[i], consumed[i]));
       }
-      double timeLag = timeLag(producedAt, t, produced, oldest);
       if (timeLag > s.targetLagSeconds()) {
         slo++;
       }
+      int need = oversized.second(t, arrivals, mu, group.replicas(), timeLag);
       maxLag = Math.max(maxLag, lag);
       maxTimeLag = Math.max(maxTimeLag, timeLag);
-      replicaSeconds += podsReadyAt.size();
+      replicaSeconds += group.replicas();
       if (keepTimeline) {
         rows.add(
             new Row(
@@ -122,14 +117,15 @@ public final class Simulation {
                 arrivals,
                 lag,
                 timeLag,
-                podsReadyAt.size(),
-                countReady(podsReadyAt, t),
-                action.reason()));
+                group.replicas(),
+                group.ready(t),
+                action.reason(),
+                need));
       }
     }
     long finalLag = 0;
     for (int i = 0; i < p; i++) {
-      finalLag += (long) Math.floor(produced) - (long) Math.floor(consumed[i]);
+      finalLag += (long) Math.floor(produced[i]) - (long) Math.floor(consumed[i]);
     }
     SimResult result =
         new SimResult(
@@ -141,8 +137,56 @@ public final class Simulation {
             replicaSeconds,
             events,
             rebalance,
-            finalLag);
+            finalLag,
+            oversized.seconds());
     return new Run(result, rows);
+  }
+
+  /**
+   * One member's second: its capacity is shared evenly over its unpaused partitions, and what a
+   * partition with less backlog than its share leaves goes to the others (a consumer's poll returns
+   * whatever its partitions have). Holds its buffers so the hot loop allocates nothing.
+   */
+  private static final class Backlog {
+    private final int[] mine;
+    private final double[] behind;
+
+    Backlog(int partitions) {
+      mine = new int[partitions];
+      behind = new double[partitions];
+    }
+
+    void serve(
+        int[] partitions,
+        double capacity,
+        int[] pausedUntil,
+        int t,
+        double[] produced,
+        double[] consumed) {
+      int n = 0;
+      for (int i : partitions) {
+        if (t >= pausedUntil[i]) {
+          // Insertion by backlog, ties in partition order: the least behind are served first.
+          double b = produced[i] - consumed[i];
+          int k = n++;
+          while (k > 0 && behind[k - 1] > b) {
+            mine[k] = mine[k - 1];
+            behind[k] = behind[k - 1];
+            k--;
+          }
+          mine[k] = i;
+          behind[k] = b;
+        }
+      }
+      double left = capacity;
+      for (int k = 0; k < n; k++) {
+        int i = mine[k];
+        double fair = left / (n - k);
+        double take = Math.min(fair, produced[i] - consumed[i]);
+        consumed[i] = Math.min(produced[i], consumed[i] + take);
+        left -= take;
+      }
+    }
   }
 
   /**
@@ -176,45 +220,18 @@ public final class Simulation {
   }
 
   private static GroupOffsets.Read read(
-      int partitions, double produced, double[] consumed, int members, boolean paused) {
-    List<PartitionOffsets> offsets = new ArrayList<>(partitions);
-    long end = (long) Math.floor(produced);
-    for (int i = 0; i < partitions; i++) {
+      double[] produced, double[] consumed, int members, boolean paused) {
+    List<PartitionOffsets> offsets = new ArrayList<>(produced.length);
+    for (int i = 0; i < produced.length; i++) {
       offsets.add(
           new PartitionOffsets(
               new PartitionKey(TOPIC, i),
               Offset.known((long) Math.floor(consumed[i])),
-              Offset.known(end),
+              Offset.known((long) Math.floor(produced[i])),
               Offset.known(0)));
     }
     GroupState state =
         paused ? GroupState.REBALANCING : members == 0 ? GroupState.EMPTY : GroupState.STABLE;
     return new GroupOffsets.Read(GROUP, state, members, GroupProtocol.CLASSIC, offsets);
-  }
-
-  private static int countReady(List<Integer> podsReadyAt, int t) {
-    int n = 0;
-    for (int at : podsReadyAt) {
-      if (at <= t) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** Adds pods that start now, or removes the youngest first (pending pods before ready ones). */
-  private static void resize(List<Integer> pods, int target, int readyAt) {
-    while (pods.size() < target) {
-      pods.add(readyAt);
-    }
-    while (pods.size() > target) {
-      int youngest = 0;
-      for (int i = 1; i < pods.size(); i++) {
-        if (pods.get(i) >= pods.get(youngest)) {
-          youngest = i;
-        }
-      }
-      pods.remove(youngest);
-    }
   }
 }
