@@ -52,9 +52,18 @@ public final class DemoCommand implements Callable<Integer> {
       names = "--processing-cost-micros",
       defaultValue = "20000",
       description =
-          "store-totals' CPU per order (PROCESSING_COST_MICROS); one replica serves at most"
+          "store-totals' time per order (PROCESSING_COST_MICROS); one replica serves at most"
               + " 1e6/cost orders/s (default ${DEFAULT-VALUE}: 50/s, below the peak).")
   int processingCostMicros;
+
+  @Option(
+      names = "--processing-cost-mode",
+      defaultValue = "sleep",
+      description =
+          "How store-totals spends that time (PROCESSING_COST_MODE): sleep (default: each replica"
+              + " serves its full rate, as if it had its own core) or spin (busy CPU: the replicas"
+              + " share this machine's cores with the broker and each other).")
+  String processingCostMode;
 
   @Option(names = "--max-replicas", defaultValue = "6", description = "Most replicas.")
   int maxReplicas;
@@ -114,6 +123,11 @@ public final class DemoCommand implements Callable<Integer> {
     }
     Profile profile = load.profile(spec.commandLine());
     Keys keySpread = load.keys(spec.commandLine());
+    if (!processingCostMode.equals("sleep") && !processingCostMode.equals("spin")) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--processing-cost-mode must be sleep or spin, not " + processingCostMode);
+    }
     if (metricsPort < 0 || metricsPort > 65535) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--metrics-port must be 0 to 65535, was " + metricsPort);
@@ -130,6 +144,7 @@ public final class DemoCommand implements Callable<Integer> {
               seconds,
               partitions,
               processingCostMicros,
+              processingCostMode,
               maxReplicas,
               targetLag,
               scaleDownWindow,

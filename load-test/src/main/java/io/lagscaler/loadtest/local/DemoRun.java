@@ -64,6 +64,7 @@ public final class DemoRun {
       int durationSeconds,
       int partitions,
       int processingCostMicros,
+      String processingCostMode,
       int maxReplicas,
       Duration targetLag,
       Duration scaleDownWindow,
@@ -107,6 +108,7 @@ public final class DemoRun {
       totalsEnv.put("REDIS_URI", stack.redisUri());
       totalsEnv.put("CONSUMER_GROUP", GROUP);
       totalsEnv.put("PROCESSING_COST_MICROS", Integer.toString(settings.processingCostMicros()));
+      totalsEnv.put("PROCESSING_COST_MODE", settings.processingCostMode());
       // About a second of work per batch: a rebalance waits for every member's batch to finish,
       // and the default 500 records would be 10 s of work at 20 ms each.
       totalsEnv.put(
@@ -202,6 +204,7 @@ public final class DemoRun {
           settings.targetLag(),
           Map.of(
               "processingCostMicros", settings.processingCostMicros(),
+              "processingCostMode", settings.processingCostMode(),
               "partitions", settings.partitions(),
               "keys", settings.keys().spec()),
           "intake",
@@ -221,12 +224,13 @@ public final class DemoRun {
     return String.format(
         Locale.ROOT,
         "Profile `%s`, %d s, orders through order-intake (keys %s), store-totals with a processing"
-            + " cost of %d us per order (one replica serves at most %.0f orders/s), %d partitions,"
-            + " time-lag target %d s; purchase-graph at 1 replica as a second target.",
+            + " cost of %d us per order (%s; one replica serves at most %.0f orders/s), %d"
+            + " partitions, time-lag target %d s; purchase-graph at 1 replica as a second target.",
         settings.profile().name(),
         settings.durationSeconds(),
         settings.keys().spec(),
         settings.processingCostMicros(),
+        settings.processingCostMode(),
         1e6 / settings.processingCostMicros(),
         settings.partitions(),
         settings.targetLag().toSeconds());
