@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
         "Produce orders on a load profile to Kafka (--bootstrap-server) or through order-intake"
             + " (--intake-url); record the group's lag and the scaler's /status each second;"
             + " write report.md, report.json, timeline.csv, timeline.png and status.jsonl."
-            + " Exit 0 when the run completed, 1 when it failed (more than 1% of orders failed,"
+            + " Exit 0 when the run completed, 1 when it failed (more than 1%% of orders failed,"
             + " none acknowledged, or an error), 2 for bad arguments.")
 public final class RunCommand implements Callable<Integer> {
 
