@@ -1,6 +1,8 @@
 package io.lagscaler.loadtest.local;
 
 import io.lagscaler.cli.DurationConverter;
+import io.lagscaler.loadtest.live.LiveBoard;
+import io.lagscaler.loadtest.live.LivePageOptions;
 import io.lagscaler.loadtest.load.Keys;
 import io.lagscaler.loadtest.load.LoadOptions;
 import io.lagscaler.loadtest.load.Profile;
@@ -93,6 +95,8 @@ public final class DemoCommand implements Callable<Integer> {
               + " listed in OUT/prometheus/targets.json (Prometheus file_sd).")
   int metricsPort;
 
+  @Mixin LivePageOptions page = new LivePageOptions();
+
   @Option(
       names = "--services-dir",
       defaultValue = "services",
@@ -134,6 +138,24 @@ public final class DemoCommand implements Callable<Integer> {
     }
     Path logs = Files.createTempDirectory("lagscaler-demo-");
     List<String> policies = compare ? List.of("lag-scaler", "keda") : List.of(policy);
+    LiveBoard board =
+        new LiveBoard(
+            compare ? "lag-scaler demo: lag-scaler and KEDA" : "lag-scaler demo: " + policy,
+            targetLag,
+            seconds);
+    try (LivePageOptions.Served served = page.serve(board, live, "[demo]")) {
+      return run(profile, keySpread, seconds, policies, board, logs);
+    }
+  }
+
+  private int run(
+      Profile profile,
+      Keys keySpread,
+      int seconds,
+      List<String> policies,
+      LiveBoard board,
+      Path logs)
+      throws Exception {
     List<RunResult> results = new ArrayList<>();
     for (String p : policies) {
       DemoRun.Settings settings =
@@ -152,7 +174,7 @@ public final class DemoCommand implements Callable<Integer> {
               logs,
               out,
               metricsPort);
-      RunResult result = new DemoRun(settings, live).run();
+      RunResult result = new DemoRun(settings, live, board.begin(p)).run();
       results.add(result);
       if (compare) {
         Report.write(out.resolve(p), result);

@@ -11,6 +11,7 @@ import io.lagscaler.controller.ControllerStatus;
 import io.lagscaler.controller.TargetStatus;
 import io.lagscaler.explain.ScalerMetrics;
 import io.lagscaler.http.StatusServer;
+import io.lagscaler.loadtest.live.LiveBoard;
 import io.lagscaler.loadtest.load.GroupMeter;
 import io.lagscaler.loadtest.load.IntakeSink;
 import io.lagscaler.loadtest.load.Keys;
@@ -84,10 +85,15 @@ public final class DemoRun {
 
   private final Settings settings;
   private final PrintStream live;
+  private final LiveBoard.Run board;
 
-  public DemoRun(Settings settings, PrintStream live) {
+  /**
+   * @param board where the live page gets this run's seconds
+   */
+  public DemoRun(Settings settings, PrintStream live, LiveBoard.Run board) {
     this.settings = settings;
     this.live = live;
+    this.board = board;
   }
 
   /** Runs to the end and stops every process it started, also when it fails. */
@@ -95,7 +101,7 @@ public final class DemoRun {
     Path storeTotals = ServiceProcess.jar(settings.servicesDir(), "store-totals");
     Path purchaseGraph = ServiceProcess.jar(settings.servicesDir(), "purchase-graph");
     Path orderIntake = ServiceProcess.jar(settings.servicesDir(), "order-intake");
-    live.println("[demo] " + settings.policy() + ": starting Kafka, Redis and Neo4j");
+    say(settings.policy() + ": starting Kafka, Redis and Neo4j");
     try (LocalStack stack = LocalStack.start(true, true);
         KafkaTestClient kafka = new KafkaTestClient(stack.bootstrapServers());
         LocalProcessScaler scaler = new LocalProcessScaler(Duration.ofSeconds(10))) {
@@ -133,8 +139,8 @@ public final class DemoRun {
         intake.awaitReady(Duration.ofMinutes(2));
         awaitReady(scaler, WORKLOAD, Duration.ofMinutes(2));
         awaitReady(scaler, GRAPH, Duration.ofMinutes(2));
-        live.println(
-            "[demo] order-intake, store-totals and purchase-graph ready (1 replica each, logs in "
+        say(
+            "order-intake, store-totals and purchase-graph ready (1 replica each, logs in "
                 + logs
                 + ")");
         try (Policy policy = policy(stack.bootstrapServers(), scaler)) {
@@ -192,9 +198,11 @@ public final class DemoRun {
                   reason,
                   policy.lastExplanation());
           live.println(line(s));
+          board.second(s, recorder.events(), policy.decisionExplanation());
         }
       } finally {
         generator.stop();
+        board.finish();
       }
       return recorder.result(
           settings.policy(),
@@ -210,6 +218,12 @@ public final class DemoRun {
           "intake",
           generator.stop());
     }
+  }
+
+  /** A line of the live view, also shown on the page while the run has no seconds yet. */
+  private void say(String message) {
+    live.println("[demo] " + message);
+    board.note(message);
   }
 
   private static List<MetricsEndpoint> endpoints(
@@ -291,7 +305,13 @@ public final class DemoRun {
     /** Acts at {@code second} of the run; returns the last decision's reason. */
     String tick(int second) throws Exception;
 
+    /** The explanation of the last scale change (the report's decision log). */
     String lastExplanation();
+
+    /** The explanation of the latest decision, changed or not (the live page's log). */
+    default String decisionExplanation() {
+      return lastExplanation();
+    }
 
     /** Where the policy's own metrics are served, when they are. */
     default Optional<MetricsEndpoint> metrics() {
@@ -430,6 +450,11 @@ public final class DemoRun {
     public String lastExplanation() {
       ScaleChange last = recorder.last(WORKLOAD);
       return last == null ? explanation : last.explanation();
+    }
+
+    @Override
+    public String decisionExplanation() {
+      return explanation;
     }
 
     @Override
