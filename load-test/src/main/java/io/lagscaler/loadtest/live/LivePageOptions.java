@@ -2,6 +2,7 @@ package io.lagscaler.loadtest.live;
 
 import java.io.PrintStream;
 import java.util.Optional;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** The live page's options, shared by {@code demo} and {@code run}. */
@@ -28,12 +29,13 @@ public final class LivePageOptions {
   }
 
   /** Serves {@code board} unless turned off, and prints where. */
-  public Served serve(LiveBoard board, PrintStream out, String prefix) {
+  public Served serve(LiveBoard board, PrintStream out, String prefix, CommandLine command) {
     if (off) {
       return new Served(Optional.empty());
     }
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("--page-port must be 0 to 65535, was " + port);
+      throw new CommandLine.ParameterException(
+          command, "--page-port must be 0 to 65535, was " + port);
     }
     LivePage page = LivePage.start("127.0.0.1", port, board);
     out.println(

@@ -149,12 +149,7 @@ public final class RunCommand implements Callable<Integer> {
     String policy = watch.isPresent() ? "lag-scaler" : "unobserved";
     LiveBoard board = new LiveBoard("lag-scaler load test " + runId, targetLag, seconds);
     LiveBoard.Run boardRun = board.begin(policy);
-    LivePageOptions.Served served;
-    try {
-      served = page.serve(board, live, "[run]");
-    } catch (IllegalArgumentException e) {
-      throw bad(e.getMessage());
-    }
+    LivePageOptions.Served served = page.serve(board, live, "[run]", spec.commandLine());
     LoadGenerator generator = new LoadGenerator(profile, keySpread, sink, maxInFlight, runId);
     Recorder recorder =
         new Recorder(generator, meter, OptionalInt.empty(), m -> progress.say("[run] " + m));

@@ -143,7 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
             compare ? "lag-scaler demo: lag-scaler and KEDA" : "lag-scaler demo: " + policy,
             targetLag,
             seconds);
-    try (LivePageOptions.Served served = page.serve(board, live, "[demo]")) {
+    try (LivePageOptions.Served served = page.serve(board, live, "[demo]", spec.commandLine())) {
       return run(profile, keySpread, seconds, policies, board, logs);
     }
   }

@@ -101,7 +101,7 @@ public final class DemoRun {
     Path storeTotals = ServiceProcess.jar(settings.servicesDir(), "store-totals");
     Path purchaseGraph = ServiceProcess.jar(settings.servicesDir(), "purchase-graph");
     Path orderIntake = ServiceProcess.jar(settings.servicesDir(), "order-intake");
-    say(settings.policy() + ": starting Kafka, Redis and Neo4j");
+    say("starting Kafka, Redis and Neo4j");
     try (LocalStack stack = LocalStack.start(true, true);
         KafkaTestClient kafka = new KafkaTestClient(stack.bootstrapServers());
         LocalProcessScaler scaler = new LocalProcessScaler(Duration.ofSeconds(10))) {
@@ -222,7 +222,7 @@ public final class DemoRun {
 
   /** A line of the live view, also shown on the page while the run has no seconds yet. */
   private void say(String message) {
-    live.println("[demo] " + message);
+    live.println("[demo] " + settings.policy() + ": " + message);
     board.note(message);
   }
 

@@ -388,7 +388,8 @@ public final class Report {
     chart.setCustomXAxisTickLabelsFormatter(
         v -> {
           long second = Math.round(v);
-          return Math.abs(v - second) < 1e-6 && second % step == 0 ? Long.toString(second) : "";
+          // A blank, not an empty label: XChart's text layout throws on "".
+          return Math.abs(v - second) < 1e-6 && second % step == 0 ? Long.toString(second) : " ";
         });
   }
 

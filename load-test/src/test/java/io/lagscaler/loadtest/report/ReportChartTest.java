@@ -42,9 +42,24 @@ class ReportChartTest {
     assertThat(image.getHeight()).isEqualTo(3 * 330);
   }
 
+  @Test
+  void aRunOfAFewSecondsWithUnmeasuredPanelsIsDrawn(@TempDir Path dir) throws Exception {
+    // Labels at 0 and 5 only: the unlabelled ticks between them once broke XChart's text layout.
+    RunResult shortRun = run("unobserved", 99, 1, "", 4);
+    Path png = dir.resolve("timeline.png");
+
+    Report.chart(png, List.of(shortRun));
+
+    assertThat(ImageIO.read(png.toFile()).getHeight()).isEqualTo(3 * 330);
+  }
+
   private static RunResult run(String policy, int upAt, int to, String reason) {
+    return run(policy, upAt, to, reason, 300);
+  }
+
+  private static RunResult run(String policy, int upAt, int to, String reason, int seconds) {
     List<Sample> samples = new ArrayList<>();
-    for (int t = 1; t <= 300; t++) {
+    for (int t = 1; t <= seconds; t++) {
       samples.add(
           new Sample(
               t,
@@ -65,7 +80,7 @@ class ReportChartTest {
         Duration.ofSeconds(15),
         Map.of(),
         samples,
-        List.of(new Event(upAt, 1, to, reason, "x")),
+        upAt <= seconds ? List.of(new Event(upAt, 1, to, reason, "x")) : List.of(),
         new LoadTotals("intake", 4500, 4500, 4500, Map.of(), 0, 0, 0),
         OptionalLong.of(4500));
   }
