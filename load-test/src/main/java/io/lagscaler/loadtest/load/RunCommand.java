@@ -1,6 +1,8 @@
 package io.lagscaler.loadtest.load;
 
 import io.lagscaler.cli.DurationConverter;
+import io.lagscaler.loadtest.live.LiveBoard;
+import io.lagscaler.loadtest.live.LivePageOptions;
 import io.lagscaler.loadtest.report.Report;
 import io.lagscaler.loadtest.report.RunResult;
 import io.lagscaler.loadtest.report.RunResult.Sample;
@@ -34,7 +36,7 @@ import picocli.CommandLine.Spec;
         "Produce orders on a load profile to Kafka (--bootstrap-server) or through order-intake"
             + " (--intake-url); record the group's lag and the scaler's /status each second;"
             + " write report.md, report.json, timeline.csv, timeline.png and status.jsonl."
-            + " Exit 0 when the run completed, 1 when it failed (more than 1% of orders failed,"
+            + " Exit 0 when the run completed, 1 when it failed (more than 1%% of orders failed,"
             + " none acknowledged, or an error), 2 for bad arguments.")
 public final class RunCommand implements Callable<Integer> {
 
@@ -98,6 +100,8 @@ public final class RunCommand implements Callable<Integer> {
       description = "Print report.md at the end too (for a Job, whose files end with its pod).")
   boolean printReport;
 
+  @Mixin LivePageOptions page = new LivePageOptions();
+
   /** Where progress goes; tests may redirect it. */
   PrintStream live = System.out;
 
@@ -142,6 +146,10 @@ public final class RunCommand implements Callable<Integer> {
                         Optional.ofNullable(target),
                         Optional.ofNullable(group),
                         out.resolve("status.jsonl")));
+    String policy = watch.isPresent() ? "lag-scaler" : "unobserved";
+    LiveBoard board = new LiveBoard("lag-scaler load test " + runId, targetLag, seconds);
+    LiveBoard.Run boardRun = board.begin(policy);
+    LivePageOptions.Served served = page.serve(board, live, "[run]", spec.commandLine());
     LoadGenerator generator = new LoadGenerator(profile, keySpread, sink, maxInFlight, runId);
     Recorder recorder =
         new Recorder(generator, meter, OptionalInt.empty(), m -> progress.say("[run] " + m));
@@ -176,15 +184,17 @@ public final class RunCommand implements Callable<Integer> {
         Sample s =
             recorder.record(t, view.desired(), view.ready(), view.reason(), view.explanation());
         progress.show(s, recorder.behind());
+        boardRun.second(s, recorder.events(), view.explanation());
       }
       LoadGenerator.Snapshot end = generator.stop();
+      boardRun.finish();
       progress.end();
       if (stop.requested) {
         progress.say("[run] stopped: writing the report of what was measured");
       }
       RunResult result =
           recorder.result(
-              watch.isPresent() ? "lag-scaler" : "unobserved",
+              policy,
               profile.name(),
               "lag-scaler load test",
               description(profile, keySpread, sink, recorder.samples().size()),
@@ -200,6 +210,7 @@ public final class RunCommand implements Callable<Integer> {
     } finally {
       meter.ifPresent(GroupMeter::close);
       watch.ifPresent(ScalerWatch::close);
+      served.close();
       generator.close();
       reported.countDown();
       if (!stop.requested) {

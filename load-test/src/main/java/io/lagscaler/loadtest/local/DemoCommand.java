@@ -1,6 +1,8 @@
 package io.lagscaler.loadtest.local;
 
 import io.lagscaler.cli.DurationConverter;
+import io.lagscaler.loadtest.live.LiveBoard;
+import io.lagscaler.loadtest.live.LivePageOptions;
 import io.lagscaler.loadtest.load.Keys;
 import io.lagscaler.loadtest.load.LoadOptions;
 import io.lagscaler.loadtest.load.Profile;
@@ -53,9 +55,18 @@ public final class DemoCommand implements Callable<Integer> {
       names = "--processing-cost-micros",
       defaultValue = "20000",
       description =
-          "store-totals' CPU per order (PROCESSING_COST_MICROS); one replica serves at most"
+          "store-totals' time per order (PROCESSING_COST_MICROS); one replica serves at most"
               + " 1e6/cost orders/s (default ${DEFAULT-VALUE}: 50/s, below the peak).")
   int processingCostMicros;
+
+  @Option(
+      names = "--processing-cost-mode",
+      defaultValue = "sleep",
+      description =
+          "How store-totals spends that time (PROCESSING_COST_MODE): sleep (default: each replica"
+              + " serves its full rate, as if it had its own core) or spin (busy CPU: the replicas"
+              + " share this machine's cores with the broker and each other).")
+  String processingCostMode;
 
   @Option(names = "--max-replicas", defaultValue = "6", description = "Most replicas.")
   int maxReplicas;
@@ -84,6 +95,8 @@ public final class DemoCommand implements Callable<Integer> {
           "Port of lag-scaler's /metrics and /status (0 picks a free one); every scrape target is"
               + " listed in OUT/prometheus/targets.json (Prometheus file_sd).")
   int metricsPort;
+
+  @Mixin LivePageOptions page = new LivePageOptions();
 
   @Option(
       names = "--no-zipkin",
@@ -121,12 +134,35 @@ public final class DemoCommand implements Callable<Integer> {
     }
     Profile profile = load.profile(spec.commandLine());
     Keys keySpread = load.keys(spec.commandLine());
+    if (!processingCostMode.equals("sleep") && !processingCostMode.equals("spin")) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--processing-cost-mode must be sleep or spin, not " + processingCostMode);
+    }
     if (metricsPort < 0 || metricsPort > 65535) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--metrics-port must be 0 to 65535, was " + metricsPort);
     }
     Path logs = Files.createTempDirectory("lagscaler-demo-");
     List<String> policies = compare ? List.of("lag-scaler", "keda") : List.of(policy);
+    LiveBoard board =
+        new LiveBoard(
+            compare ? "lag-scaler demo: lag-scaler and KEDA" : "lag-scaler demo: " + policy,
+            targetLag,
+            seconds);
+    try (LivePageOptions.Served served = page.serve(board, live, "[demo]", spec.commandLine())) {
+      return run(profile, keySpread, seconds, policies, board, logs);
+    }
+  }
+
+  private int run(
+      Profile profile,
+      Keys keySpread,
+      int seconds,
+      List<String> policies,
+      LiveBoard board,
+      Path logs)
+      throws Exception {
     List<RunResult> results = new ArrayList<>();
     // One Zipkin for every run of a --compare, its URL printed before the first run starts.
     Optional<DemoZipkin> zipkin = startZipkin(logs);
@@ -140,6 +176,7 @@ public final class DemoCommand implements Callable<Integer> {
                 seconds,
                 partitions,
                 processingCostMicros,
+                processingCostMode,
                 maxReplicas,
                 targetLag,
                 scaleDownWindow,
@@ -147,7 +184,7 @@ public final class DemoCommand implements Callable<Integer> {
                 logs,
                 out,
                 metricsPort);
-        RunResult result = new DemoRun(settings, live, zipkin).run();
+        RunResult result = new DemoRun(settings, live, board.begin(p), zipkin).run();
         results.add(result);
         if (compare) {
           Report.write(out.resolve(p), result);

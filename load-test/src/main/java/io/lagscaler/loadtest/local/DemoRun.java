@@ -11,6 +11,7 @@ import io.lagscaler.controller.ControllerStatus;
 import io.lagscaler.controller.TargetStatus;
 import io.lagscaler.explain.ScalerMetrics;
 import io.lagscaler.http.StatusServer;
+import io.lagscaler.loadtest.live.LiveBoard;
 import io.lagscaler.loadtest.load.GroupMeter;
 import io.lagscaler.loadtest.load.IntakeSink;
 import io.lagscaler.loadtest.load.Keys;
@@ -65,6 +66,7 @@ public final class DemoRun {
       int durationSeconds,
       int partitions,
       int processingCostMicros,
+      String processingCostMode,
       int maxReplicas,
       Duration targetLag,
       Duration scaleDownWindow,
@@ -84,18 +86,19 @@ public final class DemoRun {
 
   private final Settings settings;
   private final PrintStream live;
+  private final LiveBoard.Run board;
   private final Optional<DemoZipkin> zipkin;
   private volatile TraceFinder traces;
 
-  /** A run whose services trace nothing. */
-  public DemoRun(Settings settings, PrintStream live) {
-    this(settings, live, Optional.empty());
-  }
-
-  /** A run whose services report a sample of orders to {@code zipkin}, when there is one. */
-  public DemoRun(Settings settings, PrintStream live, Optional<DemoZipkin> zipkin) {
+  /**
+   * @param board where the live page gets this run's seconds
+   * @param zipkin where the services report a sample of orders, when there is one
+   */
+  public DemoRun(
+      Settings settings, PrintStream live, LiveBoard.Run board, Optional<DemoZipkin> zipkin) {
     this.settings = settings;
     this.live = live;
+    this.board = board;
     this.zipkin = zipkin;
   }
 
@@ -112,7 +115,7 @@ public final class DemoRun {
     Path storeTotals = ServiceProcess.jar(settings.servicesDir(), "store-totals");
     Path purchaseGraph = ServiceProcess.jar(settings.servicesDir(), "purchase-graph");
     Path orderIntake = ServiceProcess.jar(settings.servicesDir(), "order-intake");
-    live.println("[demo] " + settings.policy() + ": starting Kafka, Redis and Neo4j");
+    say("starting Kafka, Redis and Neo4j");
     try (LocalStack stack = LocalStack.start(true, true);
         KafkaTestClient kafka = new KafkaTestClient(stack.bootstrapServers());
         LocalProcessScaler scaler = new LocalProcessScaler(Duration.ofSeconds(10))) {
@@ -128,6 +131,7 @@ public final class DemoRun {
       totalsEnv.put("REDIS_URI", stack.redisUri());
       totalsEnv.put("CONSUMER_GROUP", GROUP);
       totalsEnv.put("PROCESSING_COST_MICROS", Integer.toString(settings.processingCostMicros()));
+      totalsEnv.put("PROCESSING_COST_MODE", settings.processingCostMode());
       // About a second of work per batch: a rebalance waits for every member's batch to finish,
       // and the default 500 records would be 10 s of work at 20 ms each.
       totalsEnv.put(
@@ -152,8 +156,8 @@ public final class DemoRun {
         intake.awaitReady(Duration.ofMinutes(2));
         awaitReady(scaler, WORKLOAD, Duration.ofMinutes(2));
         awaitReady(scaler, GRAPH, Duration.ofMinutes(2));
-        live.println(
-            "[demo] order-intake, store-totals and purchase-graph ready (1 replica each, logs in "
+        say(
+            "order-intake, store-totals and purchase-graph ready (1 replica each, logs in "
                 + logs
                 + ")");
         try (Policy policy = policy(stack.bootstrapServers(), scaler)) {
@@ -212,12 +216,15 @@ public final class DemoRun {
                   reason,
                   policy.lastExplanation());
           live.println(line(s));
+          board.second(s, recorder.events(), policy.decisionExplanation());
         }
       } finally {
         generator.stop();
+        board.finish();
       }
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("processingCostMicros", settings.processingCostMicros());
+      figures.put("processingCostMode", settings.processingCostMode());
       figures.put("partitions", settings.partitions());
       figures.put("keys", settings.keys().spec());
       if (finder != null) {
@@ -249,12 +256,21 @@ public final class DemoRun {
     traces =
         new TraceFinder(zipkin.get().url(), Instant.now())
             .watch(
-                id ->
-                    live.println(
-                        "[demo] a sampled order's trace through order-intake, Kafka, store-totals"
-                            + " and purchase-graph: "
-                            + zipkin.get().traceUrl(id)));
+                id -> {
+                  String url = zipkin.get().traceUrl(id);
+                  board.traceUrl(url);
+                  live.println(
+                      "[demo] a sampled order's trace through order-intake, Kafka, store-totals"
+                          + " and purchase-graph: "
+                          + url);
+                });
     return traces;
+  }
+
+  /** A line of the live view, also shown on the page while the run has no seconds yet. */
+  private void say(String message) {
+    live.println("[demo] " + settings.policy() + ": " + message);
+    board.note(message);
   }
 
   private static List<MetricsEndpoint> endpoints(
@@ -269,12 +285,13 @@ public final class DemoRun {
     return String.format(
         Locale.ROOT,
         "Profile `%s`, %d s, orders through order-intake (keys %s), store-totals with a processing"
-            + " cost of %d us per order (one replica serves at most %.0f orders/s), %d partitions,"
-            + " time-lag target %d s; purchase-graph at 1 replica as a second target.",
+            + " cost of %d us per order (%s; one replica serves at most %.0f orders/s), %d"
+            + " partitions, time-lag target %d s; purchase-graph at 1 replica as a second target.",
         settings.profile().name(),
         settings.durationSeconds(),
         settings.keys().spec(),
         settings.processingCostMicros(),
+        settings.processingCostMode(),
         1e6 / settings.processingCostMicros(),
         settings.partitions(),
         settings.targetLag().toSeconds());
@@ -335,7 +352,13 @@ public final class DemoRun {
     /** Acts at {@code second} of the run; returns the last decision's reason. */
     String tick(int second) throws Exception;
 
+    /** The explanation of the last scale change (the report's decision log). */
     String lastExplanation();
+
+    /** The explanation of the latest decision, changed or not (the live page's log). */
+    default String decisionExplanation() {
+      return lastExplanation();
+    }
 
     /** Where the policy's own metrics are served, when they are. */
     default Optional<MetricsEndpoint> metrics() {
@@ -474,6 +497,11 @@ public final class DemoRun {
     public String lastExplanation() {
       ScaleChange last = recorder.last(WORKLOAD);
       return last == null ? explanation : last.explanation();
+    }
+
+    @Override
+    public String decisionExplanation() {
+      return explanation;
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -256,12 +257,32 @@ public final class Report {
     // ImageIO's file cache registers a shutdown hook, which fails while the JVM is shutting
     // down: the report written on Ctrl-C would lose its chart.
     javax.imageio.ImageIO.setUseCache(false);
-    XYChart rates = panel("Orders per second", "orders/s");
-    XYChart lag = panel("Lag", "messages");
+    int lastSecond =
+        runs.stream().flatMap(r -> r.samples().stream()).mapToInt(Sample::second).max().orElse(1);
+    XYChart rates = panel("Orders per second", "orders/s", lastSecond);
+    XYChart lag = panel("Lag", "messages", lastSecond);
     lag.setYAxisGroupTitle(1, "time lag (s)");
     lag.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-    XYChart replicas = panel("Replicas (markers: scale events)", "replicas");
+    XYChart replicas =
+        panel("Replicas (markers: scale events, with their reason)", "replicas", lastSecond);
     replicas.getStyler().setYAxisMin(0.0);
+    // Room above the highest step for the events' labels.
+    replicas
+        .getStyler()
+        .setYAxisMax(
+            runs.stream()
+                    .flatMap(r -> r.samples().stream())
+                    .map(Sample::desired)
+                    .filter(OptionalInt::isPresent)
+                    .mapToInt(OptionalInt::getAsInt)
+                    .max()
+                    .orElse(1)
+                + 1.5);
+    replicas.getStyler().setAnnotationTextFontColor(Color.DARK_GRAY);
+    replicas
+        .getStyler()
+        .setAnnotationTextFont(
+            new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
     for (int i = 0; i < runs.size(); i++) {
       RunResult r = runs.get(i);
       Color color = POLICY_COLORS[i % POLICY_COLORS.length];
@@ -284,6 +305,16 @@ public final class Report {
         events.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         events.setMarker(SeriesMarkers.DIAMOND);
         events.setMarkerColor(color);
+        for (int k = 0; k < r.events().size(); k++) {
+          Event e = r.events().get(k);
+          // Above its marker, every other one higher, so neighbouring events stay readable.
+          replicas.addAnnotation(
+              new AnnotationText(
+                  p + e.from() + " -> " + e.to() + " " + e.reason(),
+                  e.second(),
+                  e.to() + 0.35 + 0.45 * (k % 2) + 0.9 * i,
+                  false));
+        }
       }
     }
     List<XYChart> charts = new ArrayList<>(List.of(rates, lag, replicas));
@@ -304,7 +335,7 @@ public final class Report {
     return s.endsWith(".png") ? s.substring(0, s.length() - 4) : s;
   }
 
-  private static XYChart panel(String title, String yTitle) {
+  private static XYChart panel(String title, String yTitle, int lastSecond) {
     XYChart chart =
         new XYChartBuilder()
             .width(1100)
@@ -316,7 +347,50 @@ public final class Report {
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setPlotGridLinesVisible(true);
+    roundSecondTicks(chart, lastSecond);
     return chart;
+  }
+
+  /** Seconds between the time axis' labels: 10 labels or fewer, at 0, 30, 60, ... for 300 s. */
+  static int labelStep(int lastSecond) {
+    for (int step : new int[] {5, 10, 15, 30, 60, 120, 300, 600, 1200, 1800}) {
+      if (lastSecond / step <= 10) {
+        return step;
+      }
+    }
+    return 3600;
+  }
+
+  /** Grid lines between the labels, at a step XChart picks (1, 2, 2.5 or 5 times a power of 10). */
+  private static int gridStep(int labelStep) {
+    return switch (labelStep) {
+      case 5 -> 1;
+      case 10, 15 -> 5;
+      case 30 -> 10;
+      case 60, 120 -> 20;
+      case 300 -> 50;
+      case 600 -> 100;
+      default -> 200;
+    };
+  }
+
+  /**
+   * The time axis from 0 with labels at round seconds. XChart places grid lines at its own "nice"
+   * steps, never 30 s: the spacing hint (pixels per grid line, over about 1,000 pixels of plot)
+   * asks for a step that divides the label step, and the formatter labels only the multiples of it.
+   */
+  private static void roundSecondTicks(XYChart chart, int lastSecond) {
+    int step = labelStep(lastSecond);
+    int end = Math.max(step, (int) Math.ceil(lastSecond / (double) step) * step);
+    chart.getStyler().setXAxisMin(0.0);
+    chart.getStyler().setXAxisMax((double) end);
+    chart.getStyler().setXAxisTickMarkSpacingHint((int) Math.round(gridStep(step) * 1000.0 / end));
+    chart.setCustomXAxisTickLabelsFormatter(
+        v -> {
+          long second = Math.round(v);
+          // A blank, not an empty label: XChart's text layout throws on "".
+          return Math.abs(v - second) < 1e-6 && second % step == 0 ? Long.toString(second) : " ";
+        });
   }
 
   private static Optional<XYSeries> line(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lagscaler.services.common.config.ConfigException;
 import io.lagscaler.services.common.config.Env;
 import io.lagscaler.services.common.config.ServiceConfig;
+import io.lagscaler.services.common.consumer.ProcessingCost;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,8 @@ class EnvTest {
                 "TRACING_SAMPLE_RATE", "1.5",
                 "GROUP_PROTOCOL", "eager",
                 "SHUTDOWN_GRACE", "soon",
-                "PROCESSING_COST_MICROS", "-3"));
+                "PROCESSING_COST_MICROS", "-3",
+                "PROCESSING_COST_MODE", "idle"));
     ServiceConfig.read(env, "svc");
     ServiceConfig.readConsumer(env, "svc");
 
@@ -30,13 +32,16 @@ class EnvTest {
         .satisfies(
             e ->
                 assertThat(((ConfigException) e).problems())
-                    .hasSize(5)
+                    .hasSize(6)
                     .anySatisfy(p -> assertThat(p).startsWith("HTTP_PORT=eighty: not an integer"))
                     .anySatisfy(p -> assertThat(p).startsWith("TRACING_SAMPLE_RATE=1.5: must be"))
                     .anySatisfy(p -> assertThat(p).contains("GROUP_PROTOCOL=eager: must be one of"))
                     .anySatisfy(
                         p -> assertThat(p).startsWith("SHUTDOWN_GRACE=soon: not a duration"))
-                    .anySatisfy(p -> assertThat(p).startsWith("PROCESSING_COST_MICROS=-3")));
+                    .anySatisfy(p -> assertThat(p).startsWith("PROCESSING_COST_MICROS=-3"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p).startsWith("PROCESSING_COST_MODE=idle: must be one of")));
   }
 
   @Test
@@ -65,6 +70,7 @@ class EnvTest {
     assertThat(consumer.groupId()).isEqualTo("svc-group");
     assertThat(consumer.groupProtocol()).isEqualTo(ServiceConfig.GroupProtocol.CLASSIC);
     assertThat(consumer.processingCostPerMessage()).isEqualTo(Duration.ZERO);
+    assertThat(consumer.processingCostMode()).isEqualTo(ProcessingCost.Mode.SPIN);
   }
 
   @Test

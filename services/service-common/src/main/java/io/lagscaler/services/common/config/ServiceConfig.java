@@ -1,5 +1,6 @@
 package io.lagscaler.services.common.config;
 
+import io.lagscaler.services.common.consumer.ProcessingCost;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -28,7 +29,8 @@ public record ServiceConfig(
       Duration shutdownGrace,
       Duration backoffInitial,
       Duration backoffMax,
-      Duration processingCostPerMessage) {}
+      Duration processingCostPerMessage,
+      ProcessingCost.Mode processingCostMode) {}
 
   /** Which Kafka group protocol the consumer uses. */
   public enum GroupProtocol {
@@ -81,6 +83,9 @@ public record ServiceConfig(
             "SHUTDOWN_GRACE", Duration.ofSeconds(25), Duration.ofSeconds(1), Duration.ofHours(1)),
         initial,
         max,
-        Duration.ofNanos(1000L * env.integer("PROCESSING_COST_MICROS", 0, 0, 10_000_000)));
+        Duration.ofNanos(1000L * env.integer("PROCESSING_COST_MICROS", 0, 0, 10_000_000)),
+        ProcessingCost.Mode.valueOf(
+            env.oneOf("PROCESSING_COST_MODE", "spin", Set.of("spin", "sleep"))
+                .toUpperCase(java.util.Locale.ROOT)));
   }
 }

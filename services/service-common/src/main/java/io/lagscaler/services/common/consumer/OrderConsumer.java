@@ -93,7 +93,8 @@ public final class OrderConsumer implements Runnable {
     this.store = store;
     this.deadLetters = deadLetters;
     this.telemetry = telemetry;
-    this.cost = new ProcessingCost(settings.processingCostPerMessage());
+    this.cost =
+        new ProcessingCost(settings.processingCostPerMessage(), settings.processingCostMode());
     this.backoff = settings.backoffInitial();
     var registry = telemetry.registry();
     this.stored =

@@ -3,17 +3,33 @@ package io.lagscaler.services.common.consumer;
 import java.time.Duration;
 
 /**
- * Burns CPU for a fixed time per message, so a load test can make a replica slower than its store
- * and watch the autoscaler add replicas. Spinning (not sleeping) makes the cost real CPU work, the
- * way parsing or enrichment would be.
+ * Spends a fixed wall-clock time per message, so a load test can make a replica slower than its
+ * store and watch the autoscaler add replicas.
  */
 public final class ProcessingCost {
 
+  /** How the time is spent. */
+  public enum Mode {
+    /**
+     * Busy CPU work, the way parsing or enrichment would be: replicas sharing fewer cores than they
+     * are slow down each other, as on a crowded node.
+     */
+    SPIN,
+    /**
+     * Waiting, the way a call to a slower downstream would be: every replica serves its full rate
+     * whatever the cores, so a local demo on a small machine behaves as a cluster giving each
+     * replica its own core.
+     */
+    SLEEP
+  }
+
   private final long nanosPerMessage;
+  private final Mode mode;
   private long sink;
 
-  public ProcessingCost(Duration perMessage) {
+  public ProcessingCost(Duration perMessage, Mode mode) {
     this.nanosPerMessage = perMessage.toNanos();
+    this.mode = mode;
   }
 
   public void spend() {
@@ -21,6 +37,15 @@ public final class ProcessingCost {
       return;
     }
     long deadline = System.nanoTime() + nanosPerMessage;
+    if (mode == Mode.SLEEP) {
+      try {
+        Thread.sleep(Duration.ofNanos(nanosPerMessage));
+      } catch (InterruptedException e) {
+        // Shutting down: the loop sees the flag and stops after this batch.
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
     long x = sink;
     while (System.nanoTime() < deadline) {
       for (int i = 0; i < 64; i++) {
