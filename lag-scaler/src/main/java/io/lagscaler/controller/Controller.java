@@ -217,6 +217,10 @@ public final class Controller implements AutoCloseable {
         });
     config = next;
     configLoadedAt = clock.instant();
+    scaler.follow(
+        next.targets().stream()
+            .map(t -> t.workload().namespace())
+            .collect(java.util.stream.Collectors.toSet()));
     metrics.pollInterval(next.pollInterval());
     metrics.targets(
         next.targets().stream()
@@ -268,6 +272,13 @@ public final class Controller implements AutoCloseable {
       metrics.action(target.name(), action.name());
       return st.status(signals, action, dryRun);
     } catch (ScalerException e) {
+      if (e.kind() == ScalerException.Kind.UNKNOWN) {
+        // Not this target's failure: what its workload looks like is not known now. Hold (write
+        // nothing), without backoff, so it is decided again at the first poll the cache is current.
+        st.error = e.getMessage();
+        metrics.action(target.name(), Action.HOLD_UNKNOWN_WORKLOAD.name());
+        return st.status(signals, Action.HOLD_UNKNOWN_WORKLOAD, dryRun);
+      }
       return failed(target, st, signals, now, dryRun, e.kind().name(), e.getMessage());
     } catch (RuntimeException e) {
       // A bug or an unexpected answer for one target must not stop the others.

@@ -3,6 +3,7 @@ package io.lagscaler.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lagscaler.act.Leadership;
+import io.lagscaler.act.WorkloadKind;
 import io.lagscaler.config.InvalidConfigException;
 import io.lagscaler.config.KafkaClientProperties;
 import io.lagscaler.config.ScalerConfig;
@@ -242,6 +243,61 @@ class ControllerOnKubernetesTest {
   }
 
   @Test
+  void aSteadyPollReadsNothingFromTheApiServer() throws Exception {
+    KubernetesClients clients = cluster.clients("lag-scaler-0");
+    Controller controller = controller(clients, Leadership.alone("lag-scaler-0"));
+    controller.offer(config("", ""), "test");
+    controller.pollOnce();
+    KubernetesScalerTest.eventually(
+        () ->
+            assertThat(
+                    clients
+                        .scaler()
+                        .read(
+                            new io.lagscaler.act.WorkloadRef(NS, WorkloadKind.DEPLOYMENT, "orders"))
+                        .desired())
+                .isEqualTo(12));
+    controller.pollOnce();
+    cluster.takeRequests();
+
+    ControllerStatus status = controller.pollOnce();
+
+    assertThat(target(status, "orders").action()).isEqualTo(Action.UNCHANGED);
+    assertThat(cluster.takeRequests())
+        .as("every workload, HPA and ScaledObject comes from the informers' cache")
+        .isEmpty();
+  }
+
+  @Test
+  void aBrokenWatchHoldsEveryTargetOfItsNamespaceAndTheyAreDecidedAgainOnceItResyncs()
+      throws Exception {
+    Controller controller = alone();
+    controller.offer(config("dryRun: true", ""), "test");
+    assertThat(target(controller.pollOnce(), "orders").action()).isEqualTo(Action.DRY_RUN);
+
+    List<ControllerStatus> whileDown = new ArrayList<>();
+    cluster.restartApiServer(
+        () ->
+            KubernetesScalerTest.eventually(
+                () -> {
+                  ControllerStatus status = controller.pollOnce();
+                  whileDown.add(status);
+                  assertThat(status.targets())
+                      .allSatisfy(
+                          t -> {
+                            assertThat(t.action()).isEqualTo(Action.HOLD_UNKNOWN_WORKLOAD);
+                            assertThat(t.error())
+                                .hasValueSatisfying(e -> assertThat(e).contains("broken"));
+                          });
+                }));
+
+    KubernetesScalerTest.eventually(
+        () ->
+            assertThat(target(controller.pollOnce(), "orders").action()).isEqualTo(Action.DRY_RUN));
+    assertThat(whileDown).isNotEmpty();
+  }
+
+  @Test
   void dryRunDecidesAndExplainsButWritesNoReplicas() throws Exception {
     Controller controller = alone();
     controller.offer(config("dryRun: true", ""), "test");
@@ -318,7 +374,7 @@ class ControllerOnKubernetesTest {
     cluster
         .server
         .expect()
-        .get()
+        .patch()
         .withPath("/apis/apps/v1/namespaces/shop/statefulsets/ledger/scale")
         .andReturn(500, "{\"kind\":\"Status\",\"code\":500,\"message\":\"etcd timeout\"}")
         .always();
