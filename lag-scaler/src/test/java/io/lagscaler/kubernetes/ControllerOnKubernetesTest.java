@@ -298,6 +298,75 @@ class ControllerOnKubernetesTest {
   }
 
   @Test
+  void workloadsDeclareTargetsInAnnotationsAndTheConfigsTargetWinsAConflict() throws Exception {
+    Map<String, String> enabled = Map.of("lagscaler.io/enabled", "true");
+    cluster.createDeployment(NS, "payments", 1);
+    cluster.labelDeployment(
+        NS,
+        "payments",
+        enabled,
+        Map.of("lagscaler.io/consumer-group", group, "lagscaler.io/max-replicas", "6"));
+    cluster.createDeployment(NS, "broken", 2);
+    cluster.labelDeployment(
+        NS,
+        "broken",
+        enabled,
+        Map.of("lagscaler.io/consumer-group", group, "lagscaler.io/min-replicas", "five"));
+    cluster.createDeployment(NS, "unselected", 1);
+    cluster.labelDeployment(
+        NS, "unselected", Map.of(), Map.of("lagscaler.io/consumer-group", group));
+    cluster.labelDeployment(
+        NS,
+        "orders",
+        enabled,
+        Map.of("lagscaler.io/consumer-group", group, "lagscaler.io/max-replicas", "2"));
+    Controller controller = alone();
+    assertThat(
+            controller.offer(
+                config("discovery: {namespaces: [shop], selector: lagscaler.io/enabled=true}", ""),
+                "test"))
+        .isTrue();
+
+    ControllerStatus status = controller.pollOnce();
+
+    assertThat(status.targets())
+        .extracting(TargetStatus::name)
+        .containsExactlyInAnyOrder("orders", "ledger", "shop/deployment/payments");
+    TargetStatus payments = target(status, "shop/deployment/payments");
+    assertThat(payments.action()).isEqualTo(Action.SCALED);
+    assertThat(payments.decision().orElseThrow().replicas())
+        .as("the annotation's maxReplicas over the config's defaults")
+        .isEqualTo(6);
+    assertThat(target(status, "orders").decision().orElseThrow().replicas())
+        .as("the config's target, not the annotations' max of 2")
+        .isEqualTo(12);
+    assertThat(status.discoveryIssues())
+        .extracting(i -> i.workload().name() + " " + i.kind())
+        .containsExactlyInAnyOrder("broken INVALID_ANNOTATIONS", "orders EXPLICIT_TARGET_WINS");
+    assertThat(status.discoveryIssues())
+        .filteredOn(i -> i.workload().name().equals("broken"))
+        .singleElement()
+        .satisfies(i -> assertThat(i.message()).contains("lagscaler.io/min-replicas"));
+    assertThat(
+            cluster
+                .client
+                .apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName("broken")
+                .get()
+                .getSpec()
+                .getReplicas())
+        .as("the invalid target alone holds")
+        .isEqualTo(2);
+    var events = cluster.client.events().v1().events().inNamespace(NS).list().getItems();
+    assertThat(events)
+        .filteredOn(e -> e.getType().equals("Warning"))
+        .extracting(e -> e.getRegarding().getName() + " " + e.getReason())
+        .contains("broken INVALID_ANNOTATIONS", "orders EXPLICIT_TARGET_WINS");
+  }
+
+  @Test
   void dryRunDecidesAndExplainsButWritesNoReplicas() throws Exception {
     Controller controller = alone();
     controller.offer(config("dryRun: true", ""), "test");
