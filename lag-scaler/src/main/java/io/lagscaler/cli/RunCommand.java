@@ -203,8 +203,11 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         dryRun);
   }
 
-  /** A Kafka connection for a config, made again when its Kafka settings change. */
-  private static Function<ScalerConfig, LagReader> lagReaders(Clock clock) {
+  /**
+   * A Kafka connection for a config, made again when its Kafka settings change (secrets from the
+   * environment or mounted files); also how the benchmarks and tests connect the controller.
+   */
+  public static Function<ScalerConfig, LagReader> lagReaders(Clock clock) {
     return config -> {
       try {
         KafkaClientProperties props = KafkaClientProperties.resolve(config.kafka());

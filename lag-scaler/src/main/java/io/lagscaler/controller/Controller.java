@@ -188,6 +188,7 @@ public final class Controller implements AutoCloseable {
       lastSuccessfulPoll = poll.at();
       metrics.successfulPoll(poll.at());
     }
+    metrics.endPoll();
     issues = found.issues();
     status = snapshot(out);
     return status;
