@@ -459,6 +459,53 @@ class ControllerOnKubernetesTest {
   }
 
   @Test
+  void writesRefusedWith429And500BackOffWithJitterWhileTheOthersScaleAndApplyOnceTheServerRecovers()
+      throws Exception {
+    String ordersScale = "/apis/apps/v1/namespaces/shop/deployments/orders/scale";
+    cluster
+        .server
+        .expect()
+        .patch()
+        .withPath(ordersScale)
+        .andReturn(429, "{\"kind\":\"Status\",\"code\":429,\"message\":\"too many requests\"}")
+        .times(2);
+    cluster
+        .server
+        .expect()
+        .patch()
+        .withPath(ordersScale)
+        .andReturn(500, "{\"kind\":\"Status\",\"code\":500,\"message\":\"etcd timeout\"}")
+        .times(2);
+    Controller controller = alone();
+    controller.offer(config("", ""), "test");
+
+    ControllerStatus first = controller.pollOnce();
+
+    assertThat(target(first, "orders").action()).isEqualTo(Action.ERROR);
+    assertThat(target(first, "orders").error())
+        .hasValueSatisfying(e -> assertThat(e).startsWith("API_ERROR").contains("HTTP 429"));
+    assertThat(target(first, "ledger").action())
+        .as("the other target is not held up")
+        .isEqualTo(Action.SCALED);
+
+    List<Action> seen = new ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    TargetStatus orders = target(first, "orders");
+    while (orders.action() != Action.SCALED && System.nanoTime() < deadline) {
+      Thread.sleep(100); // the controller's backoff is real time here: the loop over real I/O
+      orders = target(controller.pollOnce(), "orders");
+      seen.add(orders.action());
+      assertThat(orders.consecutiveFailures()).isLessThanOrEqualTo(4);
+    }
+
+    assertThat(orders.action())
+        .as("applied once the server answers again")
+        .isEqualTo(Action.SCALED);
+    assertThat(seen).contains(Action.BACKING_OFF, Action.ERROR);
+    KubernetesScalerTest.eventually(() -> assertThat(deploymentReplicas()).isEqualTo(12));
+  }
+
+  @Test
   void aValidChangeAppliesAtTheNextPollAndAnInvalidOneIsRejectedWhole() throws Exception {
     Controller controller = alone();
     controller.offer(config("", ""), "test");
