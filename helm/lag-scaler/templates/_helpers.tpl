@@ -55,14 +55,22 @@ lag-scaler.io/environment: {{ .Values.environment | quote }}
 {{- $targets = append $targets (merge (deepCopy .) (dict "namespace" $.Release.Namespace)) -}}
 {{- end -}}
 {{- $_ := set $config "targets" $targets -}}
+{{- if not $config.discovery -}}
+{{- $_ := unset $config "discovery" -}}
+{{- end -}}
 {{- toYaml $config -}}
 {{- end -}}
 
-{{/* The distinct target namespaces, sorted, one per line. */}}
+{{/* The distinct namespaces of the targets and of discovery, sorted, one per line. */}}
 {{- define "lag-scaler.targetNamespaces" -}}
 {{- $namespaces := list -}}
 {{- range .Values.config.targets -}}
 {{- $namespaces = append $namespaces (.namespace | default $.Release.Namespace) -}}
+{{- end -}}
+{{- with .Values.config.discovery -}}
+{{- range .namespaces -}}
+{{- $namespaces = append $namespaces . -}}
+{{- end -}}
 {{- end -}}
 {{- $namespaces | uniq | sortAlpha | join "\n" -}}
 {{- end -}}

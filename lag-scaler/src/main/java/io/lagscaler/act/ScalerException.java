@@ -13,7 +13,13 @@ public final class ScalerException extends Exception {
     /** Optimistic concurrency lost too many times in a row. */
     CONFLICT,
     /** The API server failed or could not be reached. */
-    API_ERROR
+    API_ERROR,
+    /**
+     * What is known of the workload may be stale: its cache has not synced yet, or the watch that
+     * keeps it current broke and has not been re-established. Not a failure of this target: it
+     * holds until the cache is current again, without backoff.
+     */
+    UNKNOWN
   }
 
   private final Kind kind;

@@ -21,10 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,193 +109,223 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
       description = "How long a standby waits for a silent leader (default: ${DEFAULT-VALUE}).")
   Duration leaseDuration;
 
+  /**
+   * The controller, assembled: the Kubernetes client, leadership, the controller itself, its config
+   * source, the HTTP endpoints and the reconcile loop, then a SIGTERM hook that stops them in
+   * reverse order. Each part is a named method below.
+   */
   @Override
   public Integer call() throws Exception {
     Clock clock = Clock.systemUTC();
-    CountDownLatch stopped = new CountDownLatch(1);
-    AtomicBoolean shuttingDown = new AtomicBoolean();
     try (KubernetesClients kube = KubernetesClients.create(Optional.ofNullable(kubeconfig))) {
       String ownNamespace = leaseNamespace != null ? leaseNamespace : kube.namespace();
+      ConfigMapRef configMapRef = configMapRef(ownNamespace);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       KubernetesDecisionRecorder recorder = kube.recorder(clock);
-      String[] cm = configMapRef(ownNamespace);
+      Shutdown shutdown = new Shutdown();
+      Optional<LeaderElection> election =
+          noLeaderElection
+              ? Optional.empty()
+              : Optional.of(leaderElection(kube, ownNamespace, shutdown));
+      Leadership leadership =
+          election.<Leadership>map(e -> e).orElseGet(() -> Leadership.alone(kube.identity()));
+      Controller controller = controller(kube, recorder, leadership, registry, clock, configMapRef);
+      AutoCloseable configSource = configSource(kube, controller, ownNamespace, configMapRef);
+      StatusServer server = serve(controller, registry, kube.identity());
+      ReconcileLoop loop = new ReconcileLoop(controller);
+      shutdown.onSigterm(loop, election, configSource, server, controller);
+      election.ifPresent(LeaderElection::start);
+      loop.start();
+      shutdown.await();
+      return Main.ExitCodes.OK;
+    }
+  }
 
-      LeaderElection election = null;
-      Leadership leadership;
-      if (noLeaderElection) {
-        leadership = Leadership.alone(kube.identity());
-      } else {
-        election =
-            kube.leaderElection(
-                new LeaderElection.Settings(
-                    ownNamespace,
-                    leaseName,
-                    kube.identity(),
-                    leaseDuration,
-                    leaseDuration.multipliedBy(2).dividedBy(3),
-                    leaseDuration.dividedBy(7).isZero()
-                        ? Duration.ofMillis(500)
-                        : leaseDuration.dividedBy(7)),
-                new LeaderElection.Listener() {
-                  @Override
-                  public void onStartLeading() {
-                    LOG.info("{} is now the leader: it writes from the next poll", kube.identity());
-                  }
+  /** Where the config comes from: a ConfigMap, {@code namespace/name}. */
+  private record ConfigMapRef(String namespace, String name) {}
 
-                  @Override
-                  public void onStopLeading() {
-                    if (!shuttingDown.get()) {
-                      // Two leaders must never act at once: stop at once, let Kubernetes restart
-                      // us.
-                      LOG.error("{} lost leadership: exiting", kube.identity());
-                      Runtime.getRuntime().halt(1);
-                    }
-                  }
-                });
-        leadership = election;
-      }
+  /** The Lease: only its holder writes, and losing it ends the process. */
+  private LeaderElection leaderElection(
+      KubernetesClients kube, String ownNamespace, Shutdown shutdown) {
+    return kube.leaderElection(
+        new LeaderElection.Settings(
+            ownNamespace,
+            leaseName,
+            kube.identity(),
+            leaseDuration,
+            leaseDuration.multipliedBy(2).dividedBy(3),
+            leaseDuration.dividedBy(7).isZero()
+                ? Duration.ofMillis(500)
+                : leaseDuration.dividedBy(7)),
+        new LeaderElection.Listener() {
+          @Override
+          public void onStartLeading() {
+            LOG.info("{} is now the leader: it writes from the next poll", kube.identity());
+          }
 
-      Function<ScalerConfig, LagReader> readers =
-          config -> {
+          @Override
+          public void onStopLeading() {
+            if (!shutdown.started()) {
+              // Two leaders must never act at once: stop at once, let Kubernetes restart us.
+              LOG.error("{} lost leadership: exiting", kube.identity());
+              Runtime.getRuntime().halt(1);
+            }
+          }
+        });
+  }
+
+  /** The reconcile logic over the Kubernetes adapter; a rejected config is an Event. */
+  private Controller controller(
+      KubernetesClients kube,
+      KubernetesDecisionRecorder recorder,
+      Leadership leadership,
+      PrometheusMeterRegistry registry,
+      Clock clock,
+      ConfigMapRef configMapRef) {
+    return new Controller(
+        lagReaders(clock),
+        kube.scaler(),
+        recorder,
+        leadership,
+        new ScalerMetrics(registry, false),
+        clock,
+        rejection -> {
+          if (configFile == null && leadership.isLeader()) {
             try {
-              KafkaClientProperties props = KafkaClientProperties.resolve(config.kafka());
-              LOG.info("connecting to Kafka with {}", props.redacted());
-              return LagReader.connect(props.forClient(), config.kafka().requestTimeout(), clock);
-            } catch (InvalidConfigException e) {
-              throw new IllegalStateException(e.getMessage(), e);
+              recorder.recordConfigRejected(
+                  configMapRef.namespace(), configMapRef.name(), rejection.message());
+            } catch (io.lagscaler.act.ScalerException e) {
+              LOG.warn("could not write the rejection Event on the ConfigMap: {}", e.getMessage());
             }
-          };
-      Controller controller =
-          new Controller(
-              readers,
-              kube.scaler(),
-              recorder,
-              leadership,
-              new ScalerMetrics(registry, false),
-              clock,
-              rejection -> {
-                if (configFile == null && leadership.isLeader()) {
-                  try {
-                    recorder.recordConfigRejected(cm[0], cm[1], rejection.message());
-                  } catch (io.lagscaler.act.ScalerException e) {
-                    LOG.warn(
-                        "could not write the rejection Event on the ConfigMap: {}", e.getMessage());
-                  }
-                }
-              },
-              System::getenv,
-              dryRun);
-      java.util.function.BiConsumer<String, String> offer =
-          (yaml, origin) -> {
-            if (controller.offer(yaml, origin)) {
-              checkPermissions(kube, ownNamespace, targetNamespaces(yaml));
-            }
-          };
-      AutoCloseable source;
-      if (configFile != null) {
-        source = FileConfigSource.watch(configFile, offer);
-      } else {
-        String origin = "ConfigMap " + cm[0] + "/" + cm[1] + " key " + configMapKey;
-        // A missing key or a deleted ConfigMap is offered as empty: rejected, last good kept.
-        var watch =
-            kube.watchConfigMap(
-                cm[0],
-                cm[1],
-                configMapKey,
-                content ->
-                    offer.accept(
-                        content.orElse(""), origin + (content.isEmpty() ? " (missing)" : "")));
-        watch.start();
-        source = watch;
+          }
+        },
+        System::getenv,
+        dryRun);
+  }
+
+  /**
+   * A Kafka connection for a config, made again when its Kafka settings change (secrets from the
+   * environment or mounted files); also how the benchmarks and tests connect the controller.
+   */
+  public static Function<ScalerConfig, LagReader> lagReaders(Clock clock) {
+    return config -> {
+      try {
+        KafkaClientProperties props = KafkaClientProperties.resolve(config.kafka());
+        LOG.info("connecting to Kafka with {}", props.redacted());
+        return LagReader.connect(props.forClient(), config.kafka().requestTimeout(), clock);
+      } catch (InvalidConfigException e) {
+        throw new IllegalStateException(e.getMessage(), e);
       }
+    };
+  }
 
-      StatusServer server =
-          StatusServer.start(bind, port, controller::status, controller::ready, registry::scrape);
-      LOG.info(
-          "lag-scaler {} serving /healthz /readyz /metrics /status on {}:{}",
-          kube.identity(),
-          bind,
-          server.port());
+  /**
+   * Offers each config version to the controller (file or ConfigMap, reloaded live) and checks the
+   * RBAC permissions of every accepted one.
+   */
+  private AutoCloseable configSource(
+      KubernetesClients kube, Controller controller, String ownNamespace, ConfigMapRef configMapRef)
+      throws java.io.IOException {
+    BiConsumer<String, String> offer =
+        (yaml, origin) -> {
+          if (controller.offer(yaml, origin)) {
+            checkPermissions(kube, ownNamespace, targetNamespaces(yaml));
+          }
+        };
+    if (configFile != null) {
+      return FileConfigSource.watch(configFile, offer);
+    }
+    String origin =
+        "ConfigMap "
+            + configMapRef.namespace()
+            + "/"
+            + configMapRef.name()
+            + " key "
+            + configMapKey;
+    // A missing key or a deleted ConfigMap is offered as empty: rejected, last good kept.
+    var watch =
+        kube.watchConfigMap(
+            configMapRef.namespace(),
+            configMapRef.name(),
+            configMapKey,
+            content ->
+                offer.accept(content.orElse(""), origin + (content.isEmpty() ? " (missing)" : "")));
+    watch.start();
+    return watch;
+  }
 
-      ScheduledExecutorService loop =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> Thread.ofPlatform().name("reconcile").unstarted(r));
-      LeaderElection electionRef = election;
+  /** /healthz, /readyz, /metrics and /status. */
+  private StatusServer serve(
+      Controller controller, PrometheusMeterRegistry registry, String identity) {
+    StatusServer server =
+        StatusServer.start(bind, port, controller::status, controller::ready, registry::scrape);
+    LOG.info(
+        "lag-scaler {} serving /healthz /readyz /metrics /status on {}:{}",
+        identity,
+        bind,
+        server.port());
+    return server;
+  }
+
+  /**
+   * SIGTERM: finish the poll in progress, release the Lease so a standby takes over at once, then
+   * stop serving. {@link #started()} tells the Lease listener that losing leadership now is the
+   * shutdown, not a rival.
+   */
+  private static final class Shutdown {
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean started = new AtomicBoolean();
+
+    boolean started() {
+      return started.get();
+    }
+
+    void onSigterm(
+        ReconcileLoop loop,
+        Optional<LeaderElection> election,
+        AutoCloseable configSource,
+        StatusServer server,
+        Controller controller) {
       Runtime.getRuntime()
           .addShutdownHook(
               Thread.ofPlatform()
                   .name("shutdown")
                   .unstarted(
                       () -> {
-                        // SIGTERM: finish the poll in progress, release the Lease so a standby
-                        // takes over at once, then stop serving.
-                        shuttingDown.set(true);
+                        started.set(true);
                         LOG.info("shutting down");
-                        loop.shutdown();
-                        try {
-                          loop.awaitTermination(30, TimeUnit.SECONDS);
-                        } catch (InterruptedException ie) {
-                          Thread.currentThread().interrupt();
-                        }
-                        if (electionRef != null) {
-                          electionRef.close();
-                        }
-                        closeQuietly(source);
+                        loop.stop(Duration.ofSeconds(30));
+                        election.ifPresent(LeaderElection::close);
+                        closeQuietly(configSource);
                         server.close();
                         controller.close();
                         stopped.countDown();
                         LOG.info("stopped");
                       }));
+    }
 
-      if (election != null) {
-        election.start();
-      }
-      scheduleNext(loop, controller, Duration.ZERO);
+    void await() throws InterruptedException {
       stopped.await();
-      return Main.ExitCodes.OK;
     }
   }
 
-  private void scheduleNext(ScheduledExecutorService loop, Controller controller, Duration delay) {
-    if (loop.isShutdown()) {
-      return;
-    }
-    loop.schedule(
-        () -> {
-          long start = System.nanoTime();
-          try {
-            controller.pollOnce();
-          } catch (RuntimeException e) {
-            // Kafka or config trouble for the whole poll: report it, keep the loop alive.
-            LOG.error("poll failed: {}", e.toString(), e);
-          }
-          Duration spent = Duration.ofNanos(System.nanoTime() - start);
-          Duration next = controller.pollInterval().minus(spent);
-          scheduleNext(loop, controller, next.isNegative() ? Duration.ZERO : next);
-        },
-        delay.toMillis(),
-        TimeUnit.MILLISECONDS);
-  }
-
+  /** The namespaces of the config's targets and of discovery: RBAC is needed in each. */
   private static List<String> targetNamespaces(String yaml) {
     try {
-      return io.lagscaler.config.ConfigParser.parse(yaml).targets().stream()
-          .map(t -> t.workload().namespace())
-          .distinct()
-          .toList();
+      return List.copyOf(io.lagscaler.config.ConfigParser.parse(yaml).namespaces());
     } catch (InvalidConfigException e) {
       return List.of();
     }
   }
 
-  private String[] configMapRef(String ownNamespace) {
+  private ConfigMapRef configMapRef(String ownNamespace) {
     if (configMap == null) {
-      return new String[] {ownNamespace, "lag-scaler"};
+      return new ConfigMapRef(ownNamespace, "lag-scaler");
     }
     int slash = configMap.indexOf('/');
     return slash < 0
-        ? new String[] {ownNamespace, configMap}
-        : new String[] {configMap.substring(0, slash), configMap.substring(slash + 1)};
+        ? new ConfigMapRef(ownNamespace, configMap)
+        : new ConfigMapRef(configMap.substring(0, slash), configMap.substring(slash + 1));
   }
 
   /** Names every RBAC permission the controller lacks for its namespace and its targets'. */

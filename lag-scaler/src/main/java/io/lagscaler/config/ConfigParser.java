@@ -93,8 +93,9 @@ public final class ConfigParser {
 
     List<ScalerConfig.Target> targets = new ArrayList<>();
     List<Node> targetNodes = node.children("targets");
-    if (!node.has("targets")) {
-      node.error("targets", "is required: list the workloads to scale");
+    // With discovery, the explicit list may be absent: the workloads declare themselves.
+    if (!node.has("targets") && !node.has("discovery")) {
+      node.error("targets", "is required: list the workloads to scale (or give discovery)");
     }
     Map<String, String> names = new HashMap<>();
     Map<WorkloadRef, String> workloads = new HashMap<>();
@@ -118,11 +119,44 @@ public final class ConfigParser {
             targets.add(x);
           });
     }
+    ScalerConfig.Discovery discovery =
+        node.child("discovery")
+            .map(d -> discovery(d, defaults))
+            .orElse(ScalerConfig.Discovery.NONE);
     node.finish();
     if (!errors.isEmpty()) {
       throw new InvalidConfigException(errors);
     }
-    return new ScalerConfig(kafka, pollInterval, dryRun, partitionMetrics, signals, targets);
+    return new ScalerConfig(
+        kafka, pollInterval, dryRun, partitionMetrics, signals, targets, discovery);
+  }
+
+  /**
+   * {@code discovery: {namespaces: [...], selector: "..."}}: where to look for workloads that
+   * declare their target in annotations.
+   */
+  private static ScalerConfig.Discovery discovery(Node d, ScalingPolicy defaults) {
+    List<String> namespaces = d.strings("namespaces");
+    if (namespaces.isEmpty()) {
+      d.error("namespaces", "is required: list at least one namespace to look for workloads in");
+    }
+    for (String ns : namespaces) {
+      if (!K8S_NAME.matcher(ns).matches()) {
+        d.error("namespaces", "'" + ns + "' is not a valid Kubernetes namespace name");
+      }
+    }
+    LabelSelector selector = LabelSelector.EVERYTHING;
+    Optional<String> text = d.string("selector");
+    if (text.isPresent()) {
+      try {
+        selector = LabelSelector.parse(text.get());
+      } catch (IllegalArgumentException e) {
+        d.error("selector", e.getMessage());
+      }
+    }
+    d.finish();
+    return new ScalerConfig.Discovery(
+        List.copyOf(new TreeSet<>(namespaces)), selector, defaults == null ? BUILT_IN : defaults);
   }
 
   private static ScalerConfig.KafkaConfig kafka(Node root, List<ConfigError> errors) {
@@ -201,7 +235,8 @@ public final class ConfigParser {
     return settings;
   }
 
-  private static Optional<ScalerConfig.Target> target(Node t, ScalingPolicy defaults) {
+  /** One target from its fields (a config entry, or a workload's annotations). */
+  static Optional<ScalerConfig.Target> target(Node t, ScalingPolicy defaults) {
     int before = t.errorCount();
     String name = t.requiredString("name");
     String namespace = t.requiredString("namespace");

@@ -22,14 +22,65 @@ public record ScalerConfig(
     boolean dryRun,
     boolean partitionMetrics,
     SignalSettings signals,
-    List<Target> targets) {
+    List<Target> targets,
+    Discovery discovery) {
 
   public ScalerConfig {
     targets = List.copyOf(targets);
   }
 
+  /** A config without discovery: only the listed targets. */
+  public ScalerConfig(
+      KafkaConfig kafka,
+      Duration pollInterval,
+      boolean dryRun,
+      boolean partitionMetrics,
+      SignalSettings signals,
+      List<Target> targets) {
+    this(kafka, pollInterval, dryRun, partitionMetrics, signals, targets, Discovery.NONE);
+  }
+
+  /**
+   * Every namespace the controller works in: its targets' and discovery's. The informers watch
+   * these, and RBAC is granted in each.
+   */
+  public java.util.SortedSet<String> namespaces() {
+    java.util.SortedSet<String> all = new java.util.TreeSet<>(discovery.namespaces());
+    targets.forEach(t -> all.add(t.workload().namespace()));
+    return all;
+  }
+
+  /**
+   * Targets found on the workloads themselves: in these namespaces, the Deployments and
+   * StatefulSets that match the selector and carry {@code lagscaler.io/consumer-group} (see {@link
+   * AnnotationTargets}).
+   *
+   * @param defaults the policy a discovered target starts from (the config's {@code defaults})
+   */
+  public record Discovery(
+      List<String> namespaces, LabelSelector selector, io.lagscaler.decide.ScalingPolicy defaults) {
+
+    /** No discovery. */
+    public static final Discovery NONE =
+        new Discovery(
+            List.of(), LabelSelector.EVERYTHING, io.lagscaler.decide.ScalingPolicy.DEFAULTS);
+
+    public Discovery {
+      namespaces = List.copyOf(namespaces);
+    }
+
+    public boolean enabled() {
+      return !namespaces.isEmpty();
+    }
+  }
+
   /** The group reads of every target, in target order (a group read by two targets once). */
   public List<GroupQuery> groupQueries() {
+    return groupQueries(targets);
+  }
+
+  /** The group reads of these targets (the config's and discovered ones). */
+  public static List<GroupQuery> groupQueries(List<Target> targets) {
     Map<String, GroupQuery> byGroup = new java.util.LinkedHashMap<>();
     targets.forEach(t -> byGroup.putIfAbsent(t.consumerGroup(), t.groupQuery()));
     return List.copyOf(byGroup.values());

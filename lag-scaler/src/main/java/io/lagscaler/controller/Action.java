@@ -17,6 +17,11 @@ public enum Action {
   REFUSED_COMPETING_AUTOSCALER,
   /** This instance is not the leader: it observes and decides, the leader writes. */
   STANDBY,
+  /**
+   * The workload's cache has not synced or its watch broke: nothing decided, nothing written until
+   * it is current again (unknown is not zero replicas).
+   */
+  HOLD_UNKNOWN_WORKLOAD,
   /** Reading or writing the workload failed; retried with backoff. */
   ERROR,
   /** Waiting for the backoff after an error to pass. */

@@ -2,7 +2,6 @@ package io.lagscaler.controller;
 
 import io.lagscaler.act.DecisionRecorder;
 import io.lagscaler.act.Leadership;
-import io.lagscaler.act.ScaleChange;
 import io.lagscaler.act.ScaleState;
 import io.lagscaler.act.Scaler;
 import io.lagscaler.act.ScalerException;
@@ -16,6 +15,7 @@ import io.lagscaler.decide.DecisionState;
 import io.lagscaler.decide.ScalingPolicy;
 import io.lagscaler.explain.ScalerMetrics;
 import io.lagscaler.observe.GroupOffsets;
+import io.lagscaler.observe.GroupQuery;
 import io.lagscaler.observe.LagReader;
 import io.lagscaler.observe.Poll;
 import io.lagscaler.signals.GroupSignals;
@@ -37,19 +37,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reconcile loop: each poll observes every group in one batched read, then per target reads the
- * workload, decides, acts and explains. One target's failure never stops the others: it is reported
- * and retried with backoff. Config changes are offered at any time and apply at the next poll; an
- * invalid one is rejected whole and the last good config stays in force.
+ * workload (from the informers' cache), decides, plans what to do with the decision ({@link Plan},
+ * pure) and has the {@link Actuator} carry it out. One target's failure never stops the others: it
+ * is reported and retried with backoff. Config changes are offered at any time and apply at the
+ * next poll; an invalid one is rejected whole and the last good config stays in force.
  */
 public final class Controller implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
-  private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
-  private static final Duration ANNOTATE_EVERY = Duration.ofMinutes(1);
 
   private final Function<ScalerConfig, LagReader> readers;
   private final Scaler scaler;
-  private final DecisionRecorder recorder;
+  private final Actuator actuator;
   private final Leadership leadership;
   private final ScalerMetrics metrics;
   private final Clock clock;
@@ -63,6 +62,9 @@ public final class Controller implements AutoCloseable {
   private ScalerConfig config;
   private Instant configLoadedAt;
   private volatile ControllerStatus.ConfigRejection rejection;
+  private final TargetDiscovery discovery = new TargetDiscovery();
+  private List<ScalerMetrics.TargetLimits> publishedLimits = List.of();
+  private List<ControllerStatus.DiscoveryIssue> issues = List.of();
   private LagReader reader;
   private SignalTracker tracker;
   private Poll.PollStats lastPoll;
@@ -82,7 +84,7 @@ public final class Controller implements AutoCloseable {
     this.dryRunOverride = dryRunOverride;
     this.readers = readers;
     this.scaler = scaler;
-    this.recorder = recorder;
+    this.actuator = new Actuator(scaler, recorder, metrics);
     this.leadership = leadership;
     this.metrics = metrics;
     this.clock = clock;
@@ -150,7 +152,8 @@ public final class Controller implements AutoCloseable {
         Optional.ofNullable(rejection),
         s.lastPoll(),
         s.lastSuccessfulPoll(),
-        s.targets());
+        s.targets(),
+        s.discoveryIssues());
   }
 
   /** One reconcile of every target. Never throws for one target's failure. */
@@ -159,16 +162,21 @@ public final class Controller implements AutoCloseable {
     if (config == null) {
       return status;
     }
-    Poll poll = reader.poll(config.groupQueries());
-    Map<String, GroupSignals> signals = tracker.update(poll, config.groupQueries());
+    boolean leader = leadership.isLeader();
+    TargetDiscovery.Found found = discovery.find(config, scaler);
+    List<ScalerConfig.Target> current = found.targets();
+    syncTargets(current);
+    report(found.issues(), leader);
+    List<GroupQuery> queries = ScalerConfig.groupQueries(current);
+    Poll poll = reader.poll(queries);
+    Map<String, GroupSignals> signals = tracker.update(poll, queries);
     metrics.record(poll, signals);
     lastPoll = poll.stats();
     boolean kafkaAnswered =
         poll.groups().values().stream().anyMatch(GroupOffsets.Read.class::isInstance);
-    boolean leader = leadership.isLeader();
     metrics.leader(leader);
     List<TargetStatus> out = new ArrayList<>();
-    for (ScalerConfig.Target target : config.targets()) {
+    for (ScalerConfig.Target target : current) {
       GroupSignals groupSignals =
           signals.getOrDefault(
               target.consumerGroup(),
@@ -180,8 +188,59 @@ public final class Controller implements AutoCloseable {
       lastSuccessfulPoll = poll.at();
       metrics.successfulPoll(poll.at());
     }
+    metrics.endPoll();
+    issues = found.issues();
     status = snapshot(out);
     return status;
+  }
+
+  /**
+   * Targets that disappeared (from the config or the workloads' annotations) lose their state;
+   * targets whose policy changed keep their learned rates but restart the policy's bookkeeping.
+   */
+  private void syncTargets(List<ScalerConfig.Target> current) {
+    Map<String, ScalerConfig.Target> byName = new HashMap<>();
+    current.forEach(t -> byName.put(t.name(), t));
+    targets.keySet().retainAll(byName.keySet());
+    targets.forEach(
+        (name, state) -> {
+          ScalingPolicy policy = byName.get(name).policy();
+          if (!state.target.policy().equals(policy)) {
+            state.decisionState = DecisionState.initial(policy);
+          }
+          state.target = byName.get(name);
+        });
+    List<ScalerMetrics.TargetLimits> limits =
+        current.stream()
+            .map(
+                t ->
+                    new ScalerMetrics.TargetLimits(
+                        t.name(),
+                        t.consumerGroup(),
+                        t.policy().targetLag(),
+                        t.policy().minReplicas(),
+                        t.policy().maxReplicas()))
+            .toList();
+    if (!limits.equals(publishedLimits)) {
+      metrics.targets(limits);
+      publishedLimits = limits;
+    }
+  }
+
+  /** Logs each new discovery issue once; the leader explains each on its workload. */
+  private void report(List<ControllerStatus.DiscoveryIssue> found, boolean leader) {
+    for (ControllerStatus.DiscoveryIssue issue : found) {
+      if (!issues.contains(issue)) {
+        LOG.warn("{}: {}", issue.kind(), issue.message());
+      }
+      if (leader) {
+        try {
+          actuator.report(issue);
+        } catch (ScalerException e) {
+          LOG.warn("could not write the Event for {}: {}", issue.workload(), e.getMessage());
+        }
+      }
+    }
   }
 
   private void applyPendingConfig() {
@@ -202,33 +261,10 @@ public final class Controller implements AutoCloseable {
     } else if (!previous.signals().equals(next.signals())) {
       tracker = new SignalTracker(next.signals());
     }
-    // Targets that disappeared lose their state; targets whose policy changed keep their
-    // learned rates but restart the policy's own bookkeeping.
-    Map<String, ScalerConfig.Target> byName = new HashMap<>();
-    next.targets().forEach(t -> byName.put(t.name(), t));
-    targets.keySet().retainAll(byName.keySet());
-    targets.forEach(
-        (name, state) -> {
-          ScalingPolicy policy = byName.get(name).policy();
-          if (!state.target.policy().equals(policy)) {
-            state.decisionState = DecisionState.initial(policy);
-          }
-          state.target = byName.get(name);
-        });
     config = next;
     configLoadedAt = clock.instant();
+    scaler.follow(next.namespaces());
     metrics.pollInterval(next.pollInterval());
-    metrics.targets(
-        next.targets().stream()
-            .map(
-                t ->
-                    new ScalerMetrics.TargetLimits(
-                        t.name(),
-                        t.consumerGroup(),
-                        t.policy().targetLag(),
-                        t.policy().minReplicas(),
-                        t.policy().maxReplicas()))
-            .toList());
     LOG.info(
         "config applied: {} targets, poll every {}", next.targets().size(), next.pollInterval());
   }
@@ -256,7 +292,9 @@ public final class Controller implements AutoCloseable {
       st.decisionState = outcome.state().withoutChangeAt(now);
       st.decision = decision;
       metrics.decision(target.name(), decision);
-      Action action = act(target, st, scale, decision, leader, dryRun, now);
+      Plan plan = Plan.of(decision, scale, leader, dryRun, Optional.ofNullable(st.annotated), now);
+      Action action = actuator.carryOut(target.name(), workload, plan);
+      remember(st, plan, now);
       if (action == Action.SCALED || action == Action.DRY_RUN) {
         st.decisionState = outcome.state();
       }
@@ -268,6 +306,13 @@ public final class Controller implements AutoCloseable {
       metrics.action(target.name(), action.name());
       return st.status(signals, action, dryRun);
     } catch (ScalerException e) {
+      if (e.kind() == ScalerException.Kind.UNKNOWN) {
+        // Not this target's failure: what its workload looks like is not known now. Hold (write
+        // nothing), without backoff, so it is decided again at the first poll the cache is current.
+        st.error = e.getMessage();
+        metrics.action(target.name(), Action.HOLD_UNKNOWN_WORKLOAD.name());
+        return st.status(signals, Action.HOLD_UNKNOWN_WORKLOAD, dryRun);
+      }
       return failed(target, st, signals, now, dryRun, e.kind().name(), e.getMessage());
     } catch (RuntimeException e) {
       // A bug or an unexpected answer for one target must not stop the others.
@@ -276,69 +321,17 @@ public final class Controller implements AutoCloseable {
     }
   }
 
-  private Action act(
-      ScalerConfig.Target target,
-      TargetState st,
-      ScaleState scale,
-      Decision decision,
-      boolean leader,
-      boolean dryRun,
-      Instant now)
-      throws ScalerException {
-    WorkloadRef workload = target.workload();
-    ScaleChange change =
-        new ScaleChange(
-            now,
-            decision.currentReplicas(),
-            decision.replicas(),
-            decision.reason().name(),
-            decision.explanation());
-    if (!scale.competingAutoscalers().isEmpty()) {
-      if (leader && decision.changes()) {
-        recorder.recordRefusal(
-            workload,
-            Action.REFUSED_COMPETING_AUTOSCALER.name(),
-            "Not scaling "
-                + workload
-                + ": "
-                + String.join(", ", scale.competingAutoscalers())
-                + " already controls its replicas. Remove it or this target. Wanted: "
-                + decision.explanation());
+  /** What the controller keeps of a carried-out plan: when it wrote, what it annotated. */
+  private static void remember(TargetState st, Plan plan, Instant now) {
+    switch (plan) {
+      case Plan.Write write -> {
+        st.lastScaleTime = now;
+        st.annotated = new Plan.Annotated(Plan.annotationKey(write.change()), now);
       }
-      return Action.REFUSED_COMPETING_AUTOSCALER;
+      case Plan.Annotate annotate ->
+          st.annotated = new Plan.Annotated(Plan.annotationKey(annotate.change()), now);
+      default -> {}
     }
-    if (scale.paused()) {
-      return Action.PAUSED;
-    }
-    if (!leader) {
-      return decision.changes() ? Action.STANDBY : Action.UNCHANGED;
-    }
-    if (!decision.changes()) {
-      // Keep the annotation current when the reason changes, without a write every poll.
-      String key = decision.reason() + "/" + decision.replicas();
-      if (!dryRun
-          && !key.equals(st.annotatedKey)
-          && (st.annotatedAt == null || !now.isBefore(st.annotatedAt.plus(ANNOTATE_EVERY)))) {
-        recorder.annotate(workload, change);
-        st.annotatedKey = key;
-        st.annotatedAt = now;
-      }
-      return Action.UNCHANGED;
-    }
-    if (dryRun) {
-      recorder.recordChange(workload, change, true);
-      LOG.info("target {} (dry run): {}", target.name(), decision.explanation());
-      return Action.DRY_RUN;
-    }
-    scaler.scale(workload, decision.replicas());
-    st.lastScaleTime = now;
-    LOG.info("target {}: {}", target.name(), decision.explanation());
-    recorder.recordChange(workload, change, false);
-    recorder.annotate(workload, change);
-    st.annotatedKey = decision.reason() + "/" + decision.replicas();
-    st.annotatedAt = now;
-    metrics.scaleEvent(target.name(), decision.replicas() > decision.currentReplicas());
-    return Action.SCALED;
   }
 
   private TargetStatus failed(
@@ -350,21 +343,21 @@ public final class Controller implements AutoCloseable {
       String kind,
       String message) {
     st.failures++;
-    long factor = 1L << Math.min(st.failures - 1, 10);
-    Duration backoff = config.pollInterval().multipliedBy(factor);
-    if (backoff.compareTo(MAX_BACKOFF) > 0) {
-      backoff = MAX_BACKOFF;
-    }
+    Duration backoff =
+        Backoff.after(
+            st.failures,
+            config.pollInterval(),
+            java.util.concurrent.ThreadLocalRandom.current().nextDouble());
     st.retryAt = now.plus(backoff);
     st.error = kind + ": " + message;
     metrics.scaleError(target.name(), kind);
     metrics.action(target.name(), Action.ERROR.name());
     LOG.warn(
-        "target {}: {} (failure {} in a row, retry in {} s)",
+        "target {}: {} (failure {} in a row, retry in {} ms)",
         target.name(),
         st.error,
         st.failures,
-        backoff.toSeconds());
+        backoff.toMillis());
     return st.status(signals, Action.ERROR, dryRun);
   }
 
@@ -378,7 +371,8 @@ public final class Controller implements AutoCloseable {
         Optional.ofNullable(rejection),
         Optional.ofNullable(lastPoll),
         Optional.ofNullable(lastSuccessfulPoll),
-        targetStatuses);
+        targetStatuses,
+        issues);
   }
 
   @Override
@@ -398,8 +392,7 @@ public final class Controller implements AutoCloseable {
     Instant retryAt;
     String error;
     int failures;
-    String annotatedKey;
-    Instant annotatedAt;
+    Plan.Annotated annotated;
 
     TargetState(ScalerConfig.Target target, DecisionState decisionState) {
       this.target = target;

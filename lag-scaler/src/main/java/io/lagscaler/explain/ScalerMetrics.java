@@ -77,6 +77,7 @@ public final class ScalerMetrics {
       new java.util.concurrent.ConcurrentHashMap<>();
   private volatile List<TargetLimits> limits = List.of();
   private final MultiGauge replicaGauge;
+  private volatile boolean seriesChanged;
   private final MultiGauge actionGauge;
   private final MultiGauge timeLagTargetGauge;
 
@@ -205,14 +206,34 @@ public final class ScalerMetrics {
     publishTargets();
   }
 
+  /**
+   * A target's replicas as of this poll. The gauges read these values live; only a new target
+   * changes the set of series, and that is published by {@link #endPoll()}, once per poll:
+   * re-registering every target's series for each target made a poll quadratic in the targets.
+   */
   public void targetReplicas(String target, int desired, int current, int ready, int decided) {
     Map<String, AtomicLong> r =
-        replicas.computeIfAbsent(target, t -> new java.util.LinkedHashMap<>());
-    r.computeIfAbsent("desired", k -> new AtomicLong()).set(desired);
-    r.computeIfAbsent("current", k -> new AtomicLong()).set(current);
-    r.computeIfAbsent("ready", k -> new AtomicLong()).set(ready);
-    r.computeIfAbsent("decided", k -> new AtomicLong()).set(decided);
-    publishTargets();
+        replicas.computeIfAbsent(
+            target,
+            t -> {
+              seriesChanged = true;
+              Map<String, AtomicLong> kinds = new java.util.LinkedHashMap<>();
+              for (String kind : List.of("desired", "current", "ready", "decided")) {
+                kinds.put(kind, new AtomicLong());
+              }
+              return kinds;
+            });
+    r.get("desired").set(desired);
+    r.get("current").set(current);
+    r.get("ready").set(ready);
+    r.get("decided").set(decided);
+  }
+
+  /** Publishes the series that appeared or changed their tags during the poll. */
+  public void endPoll() {
+    if (seriesChanged) {
+      publishTargets();
+    }
   }
 
   /** A decision, counted by its reason (the same code as in the Event and the status). */
@@ -225,9 +246,13 @@ public final class ScalerMetrics {
         .increment();
   }
 
+  /** The action taken on a target; a different action is a different series ({@link #endPoll}). */
   public void action(String target, String action) {
-    actions.computeIfAbsent(target, t -> new AtomicReferenceString()).set(action);
-    publishTargets();
+    AtomicReferenceString last = actions.computeIfAbsent(target, t -> new AtomicReferenceString());
+    if (!action.equals(last.get())) {
+      last.set(action);
+      seriesChanged = true;
+    }
   }
 
   public void scaleEvent(String target, boolean up) {
@@ -287,12 +312,13 @@ public final class ScalerMetrics {
   }
 
   private synchronized void publishTargets() {
+    seriesChanged = false;
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
     replicas.forEach(
         (target, values) ->
             values.forEach(
                 (kind, v) ->
-                    rows.add(MultiGauge.Row.of(Tags.of("target", target, "kind", kind), v.get()))));
+                    rows.add(MultiGauge.Row.of(Tags.of("target", target, "kind", kind), v))));
     List<MultiGauge.Row<?>> timeLagTargets = new ArrayList<>();
     for (TargetLimits t : limits) {
       rows.add(MultiGauge.Row.of(Tags.of("target", t.name(), "kind", "min"), t.minReplicas()));

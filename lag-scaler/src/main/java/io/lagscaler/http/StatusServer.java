@@ -151,6 +151,16 @@ public final class StatusServer implements AutoCloseable {
       targets.add(tm);
     }
     m.put("targets", targets);
+    m.put(
+        "discoveryIssues",
+        s.discoveryIssues().stream()
+            .map(
+                i ->
+                    Map.<String, Object>of(
+                        "workload", i.workload().toString(),
+                        "kind", i.kind().name(),
+                        "message", i.message()))
+            .toList());
     return m;
   }
 
@@ -209,6 +219,8 @@ public final class StatusServer implements AutoCloseable {
       }
       out.append(line.toString().stripTrailing()).append('\n');
     }
+    s.discoveryIssues()
+        .forEach(i -> out.append(i.kind().name()).append(": ").append(i.message()).append('\n'));
     return out.toString();
   }
 

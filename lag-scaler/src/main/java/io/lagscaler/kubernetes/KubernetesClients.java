@@ -20,12 +20,17 @@ import java.util.Optional;
  */
 public final class KubernetesClients implements AutoCloseable {
 
+  /** How long following a new namespace waits for its caches' first list. */
+  static final java.time.Duration SYNC_WAIT = java.time.Duration.ofSeconds(10);
+
   private final KubernetesClient client;
   private final String identity;
+  private final WorkloadInformers informers;
 
   private KubernetesClients(KubernetesClient client, String identity) {
     this.client = Objects.requireNonNull(client, "client");
     this.identity = Objects.requireNonNull(identity, "identity");
+    this.informers = new WorkloadInformers(client, SYNC_WAIT);
   }
 
   /**
@@ -52,6 +57,11 @@ public final class KubernetesClients implements AutoCloseable {
     } else {
       config = Config.autoConfigure(null);
     }
+    // fabric8 retries a 429 or 5xx answer up to 10 times with exponential backoff (about 20 s in
+    // all) inside the call, which would stall the single reconcile thread and every other target
+    // behind one failing write. The controller backs off per target instead (with jitter), and
+    // the informers and the Lease have their own retry loops.
+    config.setRequestRetryBackoffLimit(0);
     return new KubernetesClients(
         new KubernetesClientBuilder().withConfig(config).build(), podIdentity());
   }
@@ -91,18 +101,28 @@ public final class KubernetesClients implements AutoCloseable {
     return client.getMasterUrl().toString();
   }
 
+  /**
+   * Reads from the shared informers (started for the namespaces it is told to {@link
+   * KubernetesScaler#follow follow}), writes through {@code /scale}.
+   */
   public KubernetesScaler scaler() {
-    return new KubernetesScaler(client, KubernetesScaler.DEFAULT_MAX_ATTEMPTS);
+    return scaler(KubernetesScaler.DEFAULT_MAX_ATTEMPTS);
   }
 
   public KubernetesScaler scaler(int maxAttempts) {
-    return new KubernetesScaler(client, maxAttempts);
+    return new KubernetesScaler(client, informers, maxAttempts);
+  }
+
+  /** The shared informers the scaler and recorder read. */
+  public WorkloadInformers informers() {
+    return informers;
   }
 
   /** Events rate-limited to a burst of 5, then 1 a minute, per object. */
   public KubernetesDecisionRecorder recorder(Clock clock) {
     return new KubernetesDecisionRecorder(
         client,
+        informers::uid,
         identity,
         clock,
         new EventRateLimiter(
@@ -132,6 +152,7 @@ public final class KubernetesClients implements AutoCloseable {
 
   @Override
   public void close() {
+    informers.close();
     client.close();
   }
 }

@@ -74,6 +74,7 @@ public final class KubernetesDecisionRecorder implements DecisionRecorder {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final KubernetesClient client;
+  private final java.util.function.Function<WorkloadRef, java.util.Optional<String>> cachedUids;
   private final String reportingInstance;
   private final Clock clock;
   private final EventRateLimiter limiter;
@@ -83,8 +84,13 @@ public final class KubernetesDecisionRecorder implements DecisionRecorder {
   private record Refusal(String reason, String message, Instant at) {}
 
   KubernetesDecisionRecorder(
-      KubernetesClient client, String reportingInstance, Clock clock, EventRateLimiter limiter) {
+      KubernetesClient client,
+      java.util.function.Function<WorkloadRef, java.util.Optional<String>> cachedUids,
+      String reportingInstance,
+      Clock clock,
+      EventRateLimiter limiter) {
     this.client = Objects.requireNonNull(client, "client");
+    this.cachedUids = Objects.requireNonNull(cachedUids, "cachedUids");
     this.reportingInstance = Objects.requireNonNull(reportingInstance, "reportingInstance");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.limiter = Objects.requireNonNull(limiter, "limiter");
@@ -141,22 +147,7 @@ public final class KubernetesDecisionRecorder implements DecisionRecorder {
     }
     String resource = KubernetesScaler.rbacResource(workload.kind(), "");
     try {
-      var operation =
-          switch (workload.kind()) {
-            case DEPLOYMENT ->
-                client
-                    .apps()
-                    .deployments()
-                    .inNamespace(workload.namespace())
-                    .withName(workload.name());
-            case STATEFUL_SET ->
-                client
-                    .apps()
-                    .statefulSets()
-                    .inNamespace(workload.namespace())
-                    .withName(workload.name());
-          };
-      operation.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      KubernetesScaler.named(client, workload).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
     } catch (KubernetesClientException e) {
       throw ApiErrors.map(e, workload, "patch", resource);
     }
@@ -232,28 +223,24 @@ public final class KubernetesDecisionRecorder implements DecisionRecorder {
   }
 
   private ObjectReference regarding(WorkloadRef workload) {
-    var resource =
-        switch (workload.kind()) {
-          case DEPLOYMENT ->
-              client
-                  .apps()
-                  .deployments()
-                  .inNamespace(workload.namespace())
-                  .withName(workload.name());
-          case STATEFUL_SET ->
-              client
-                  .apps()
-                  .statefulSets()
-                  .inNamespace(workload.namespace())
-                  .withName(workload.name());
-        };
     return new ObjectReferenceBuilder()
         .withApiVersion(workload.kind().apiVersion())
         .withKind(workload.kind().displayName())
         .withNamespace(workload.namespace())
         .withName(workload.name())
-        .withUid(uidOf(resource))
+        // From the informers' cache when it holds the workload: an Event then costs one request.
+        .withUid(cachedUids.apply(workload).orElseGet(() -> uidOf(resource(workload))))
         .build();
+  }
+
+  private io.fabric8.kubernetes.client.dsl.Resource<? extends HasMetadata> resource(
+      WorkloadRef workload) {
+    return switch (workload.kind()) {
+      case DEPLOYMENT ->
+          client.apps().deployments().inNamespace(workload.namespace()).withName(workload.name());
+      case STATEFUL_SET ->
+          client.apps().statefulSets().inNamespace(workload.namespace()).withName(workload.name());
+    };
   }
 
   /**

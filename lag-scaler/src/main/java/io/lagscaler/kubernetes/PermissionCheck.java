@@ -80,14 +80,14 @@ public final class PermissionCheck {
   }
 
   /**
-   * Exactly what this adapter does, and nothing more: read and write replicas through {@code
-   * /scale}, read the workloads (ready replicas, annotations) and patch their annotations, list
-   * HPAs and KEDA ScaledObjects to find competing autoscalers, write Events, hold the Lease, and
-   * read and watch its own ConfigMap. No informers on workloads or HPAs, hence no list or watch on
-   * them.
+   * Exactly what this adapter does, and nothing more: list and watch the workloads, HPAs and KEDA
+   * ScaledObjects of each target namespace (the shared informers the controller reads instead of
+   * polling), write replicas through {@code /scale} (and read {@code /scale} again after a
+   * conflicting write), patch the workloads' annotations, write Events, hold the Lease, and read
+   * and watch its own ConfigMap.
    *
    * @param ownNamespace where lag-scaler runs: its Lease and ConfigMap live there
-   * @param targetNamespaces the namespaces of the configured targets
+   * @param targetNamespaces the namespaces of the configured and discovered targets
    */
   public static List<Permission> required(
       String ownNamespace, Collection<String> targetNamespaces) {
@@ -96,12 +96,15 @@ public final class PermissionCheck {
       for (String workloads : List.of("deployments", "statefulsets")) {
         needed.add(new Permission("get", "apps", workloads, "scale", ns));
         needed.add(new Permission("patch", "apps", workloads, "scale", ns));
-        needed.add(new Permission("get", "apps", workloads, "", ns));
+        needed.add(new Permission("list", "apps", workloads, "", ns));
+        needed.add(new Permission("watch", "apps", workloads, "", ns));
         // Only metadata.annotations (lagscaler.io/last-decision) is ever patched.
         needed.add(new Permission("patch", "apps", workloads, "", ns));
       }
-      needed.add(new Permission("list", "autoscaling", "horizontalpodautoscalers", "", ns));
-      needed.add(new Permission("list", "keda.sh", "scaledobjects", "", ns));
+      for (String verb : List.of("list", "watch")) {
+        needed.add(new Permission(verb, "autoscaling", "horizontalpodautoscalers", "", ns));
+        needed.add(new Permission(verb, "keda.sh", "scaledobjects", "", ns));
+      }
       needed.add(new Permission("create", "events.k8s.io", "events", "", ns));
     }
     for (String verb : List.of("get", "create", "update")) {

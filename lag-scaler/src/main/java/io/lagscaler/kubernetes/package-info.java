@@ -15,22 +15,24 @@
  *       });
  *   election.start();
  *   Scaler scaler = k8s.scaler();
+ *   scaler.follow(targetNamespaces);                                   // informers: list + watch
  *   KubernetesDecisionRecorder recorder = k8s.recorder(Clock.systemUTC());
  *   ConfigMapWatch config = k8s.watchConfigMap(k8s.namespace(), "lag-scaler", "config.yaml", onYaml);
  *   config.start();
- *   // per poll and target: scaler.read(ref); if (election.isLeader()) scaler.scale(ref, n); ...
+ *   // per poll and target: scaler.read(ref) (the cache); if (election.isLeader()) scaler.scale(ref, n); ...
  * }
  * }</pre>
  *
  * <p>RBAC, exactly what these classes do (see {@link
- * io.lagscaler.kubernetes.PermissionCheck#required}): in each target namespace {@code get, patch}
- * on {@code deployments/scale} and {@code statefulsets/scale}; {@code get, patch} on {@code
- * deployments} and {@code statefulsets} (the patch writes only the {@code
- * lagscaler.io/last-decision} annotation); {@code list} on {@code horizontalpodautoscalers}
- * (autoscaling) and {@code scaledobjects} (keda.sh); {@code create} on {@code events}
- * (events.k8s.io). In lag-scaler's own namespace: {@code get, create, update} on {@code leases}
- * (coordination.k8s.io), {@code get, list, watch} on {@code configmaps}, {@code create} on {@code
- * events} (events.k8s.io). Nothing else: replicas are never written except through {@code /scale},
- * and no strategic-merge patch or server-side apply is used.
+ * io.lagscaler.kubernetes.PermissionCheck#required}): in each target namespace {@code list, watch}
+ * on {@code deployments}, {@code statefulsets} (apps), {@code horizontalpodautoscalers}
+ * (autoscaling) and {@code scaledobjects} (keda.sh), the shared informers a poll reads instead of
+ * the API server; {@code get, patch} on {@code deployments/scale} and {@code statefulsets/scale}
+ * (the get only after a conflicting write); {@code patch} on {@code deployments} and {@code
+ * statefulsets} (only the {@code lagscaler.io/last-decision} annotation); {@code create} on {@code
+ * events} (events.k8s.io). In lag-scaler's own namespace: {@code get, create, update} on {@code
+ * leases} (coordination.k8s.io), {@code get, list, watch} on {@code configmaps}, {@code create} on
+ * {@code events} (events.k8s.io). Nothing else: replicas are never written except through {@code
+ * /scale}, and no strategic-merge patch or server-side apply is used.
  */
 package io.lagscaler.kubernetes;

@@ -112,6 +112,7 @@ class ScalerMetricsTest {
             new ScalerMetrics.TargetLimits(
                 "graph", "purchase-graph", Duration.ofMillis(1500), 0, 3)));
     metrics.targetReplicas("totals", 2, 2, 1, 3);
+    metrics.endPoll();
     assertThat(registry.scrape())
         .contains(
             "lagscaler_target_time_lag_target_seconds{group=\"store-totals\",target=\"totals\"} 20.0")

@@ -3,6 +3,7 @@ package io.lagscaler.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lagscaler.act.Leadership;
+import io.lagscaler.act.WorkloadKind;
 import io.lagscaler.config.InvalidConfigException;
 import io.lagscaler.config.KafkaClientProperties;
 import io.lagscaler.config.ScalerConfig;
@@ -250,6 +251,130 @@ class ControllerOnKubernetesTest {
   }
 
   @Test
+  void aSteadyPollReadsNothingFromTheApiServer() throws Exception {
+    KubernetesClients clients = cluster.clients("lag-scaler-0");
+    Controller controller = controller(clients, Leadership.alone("lag-scaler-0"));
+    controller.offer(config("", ""), "test");
+    controller.pollOnce();
+    KubernetesScalerTest.eventually(
+        () ->
+            assertThat(
+                    clients
+                        .scaler()
+                        .read(
+                            new io.lagscaler.act.WorkloadRef(NS, WorkloadKind.DEPLOYMENT, "orders"))
+                        .desired())
+                .isEqualTo(12));
+    controller.pollOnce();
+    cluster.takeRequests();
+
+    ControllerStatus status = controller.pollOnce();
+
+    assertThat(target(status, "orders").action()).isEqualTo(Action.UNCHANGED);
+    assertThat(cluster.takeRequests())
+        .as("every workload, HPA and ScaledObject comes from the informers' cache")
+        .isEmpty();
+  }
+
+  @Test
+  void aBrokenWatchHoldsEveryTargetOfItsNamespaceAndTheyAreDecidedAgainOnceItResyncs()
+      throws Exception {
+    Controller controller = alone();
+    controller.offer(config("dryRun: true", ""), "test");
+    assertThat(target(controller.pollOnce(), "orders").action()).isEqualTo(Action.DRY_RUN);
+
+    List<ControllerStatus> whileDown = new ArrayList<>();
+    cluster.restartApiServer(
+        () ->
+            KubernetesScalerTest.eventually(
+                () -> {
+                  ControllerStatus status = controller.pollOnce();
+                  whileDown.add(status);
+                  assertThat(status.targets())
+                      .allSatisfy(
+                          t -> {
+                            assertThat(t.action()).isEqualTo(Action.HOLD_UNKNOWN_WORKLOAD);
+                            assertThat(t.error())
+                                .hasValueSatisfying(e -> assertThat(e).contains("broken"));
+                          });
+                }));
+
+    KubernetesScalerTest.eventually(
+        () ->
+            assertThat(target(controller.pollOnce(), "orders").action()).isEqualTo(Action.DRY_RUN));
+    assertThat(whileDown).isNotEmpty();
+  }
+
+  @Test
+  void workloadsDeclareTargetsInAnnotationsAndTheConfigsTargetWinsAConflict() throws Exception {
+    Map<String, String> enabled = Map.of("lagscaler.io/enabled", "true");
+    cluster.createDeployment(NS, "payments", 1);
+    cluster.labelDeployment(
+        NS,
+        "payments",
+        enabled,
+        Map.of("lagscaler.io/consumer-group", group, "lagscaler.io/max-replicas", "6"));
+    cluster.createDeployment(NS, "broken", 2);
+    cluster.labelDeployment(
+        NS,
+        "broken",
+        enabled,
+        Map.of("lagscaler.io/consumer-group", group, "lagscaler.io/min-replicas", "five"));
+    cluster.createDeployment(NS, "unselected", 1);
+    cluster.labelDeployment(
+        NS, "unselected", Map.of(), Map.of("lagscaler.io/consumer-group", group));
+    cluster.labelDeployment(
+        NS,
+        "orders",
+        enabled,
+        Map.of("lagscaler.io/consumer-group", group, "lagscaler.io/max-replicas", "2"));
+    Controller controller = alone();
+    assertThat(
+            controller.offer(
+                config("discovery: {namespaces: [shop], selector: lagscaler.io/enabled=true}", ""),
+                "test"))
+        .isTrue();
+
+    ControllerStatus status = controller.pollOnce();
+
+    assertThat(status.targets())
+        .extracting(TargetStatus::name)
+        .containsExactlyInAnyOrder("orders", "ledger", "shop/deployment/payments");
+    TargetStatus payments = target(status, "shop/deployment/payments");
+    assertThat(payments.action()).isEqualTo(Action.SCALED);
+    assertThat(payments.decision().orElseThrow().replicas())
+        .as("the annotation's maxReplicas over the config's defaults")
+        .isEqualTo(6);
+    assertThat(target(status, "orders").decision().orElseThrow().replicas())
+        .as("the config's target, not the annotations' max of 2")
+        .isEqualTo(12);
+    assertThat(status.discoveryIssues())
+        .extracting(i -> i.workload().name() + " " + i.kind())
+        .containsExactlyInAnyOrder("broken INVALID_ANNOTATIONS", "orders EXPLICIT_TARGET_WINS");
+    assertThat(status.discoveryIssues())
+        .filteredOn(i -> i.workload().name().equals("broken"))
+        .singleElement()
+        .satisfies(i -> assertThat(i.message()).contains("lagscaler.io/min-replicas"));
+    assertThat(
+            cluster
+                .client
+                .apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName("broken")
+                .get()
+                .getSpec()
+                .getReplicas())
+        .as("the invalid target alone holds")
+        .isEqualTo(2);
+    var events = cluster.client.events().v1().events().inNamespace(NS).list().getItems();
+    assertThat(events)
+        .filteredOn(e -> e.getType().equals("Warning"))
+        .extracting(e -> e.getRegarding().getName() + " " + e.getReason())
+        .contains("broken INVALID_ANNOTATIONS", "orders EXPLICIT_TARGET_WINS");
+  }
+
+  @Test
   void dryRunDecidesAndExplainsButWritesNoReplicas() throws Exception {
     Controller controller = alone();
     controller.offer(config("dryRun: true", ""), "test");
@@ -326,7 +451,7 @@ class ControllerOnKubernetesTest {
     cluster
         .server
         .expect()
-        .get()
+        .patch()
         .withPath("/apis/apps/v1/namespaces/shop/statefulsets/ledger/scale")
         .andReturn(500, "{\"kind\":\"Status\",\"code\":500,\"message\":\"etcd timeout\"}")
         .always();
@@ -339,6 +464,53 @@ class ControllerOnKubernetesTest {
     assertThat(target(status, "ledger").error())
         .hasValueSatisfying(e -> assertThat(e).startsWith("API_ERROR"));
     assertThat(target(status, "orders").action()).isEqualTo(Action.SCALED);
+  }
+
+  @Test
+  void writesRefusedWith429And500BackOffWithJitterWhileTheOthersScaleAndApplyOnceTheServerRecovers()
+      throws Exception {
+    String ordersScale = "/apis/apps/v1/namespaces/shop/deployments/orders/scale";
+    cluster
+        .server
+        .expect()
+        .patch()
+        .withPath(ordersScale)
+        .andReturn(429, "{\"kind\":\"Status\",\"code\":429,\"message\":\"too many requests\"}")
+        .times(2);
+    cluster
+        .server
+        .expect()
+        .patch()
+        .withPath(ordersScale)
+        .andReturn(500, "{\"kind\":\"Status\",\"code\":500,\"message\":\"etcd timeout\"}")
+        .times(2);
+    Controller controller = alone();
+    controller.offer(config("", ""), "test");
+
+    ControllerStatus first = controller.pollOnce();
+
+    assertThat(target(first, "orders").action()).isEqualTo(Action.ERROR);
+    assertThat(target(first, "orders").error())
+        .hasValueSatisfying(e -> assertThat(e).startsWith("API_ERROR").contains("HTTP 429"));
+    assertThat(target(first, "ledger").action())
+        .as("the other target is not held up")
+        .isEqualTo(Action.SCALED);
+
+    List<Action> seen = new ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    TargetStatus orders = target(first, "orders");
+    while (orders.action() != Action.SCALED && System.nanoTime() < deadline) {
+      Thread.sleep(100); // the controller's backoff is real time here: the loop over real I/O
+      orders = target(controller.pollOnce(), "orders");
+      seen.add(orders.action());
+      assertThat(orders.consecutiveFailures()).isLessThanOrEqualTo(4);
+    }
+
+    assertThat(orders.action())
+        .as("applied once the server answers again")
+        .isEqualTo(Action.SCALED);
+    assertThat(seen).contains(Action.BACKING_OFF, Action.ERROR);
+    KubernetesScalerTest.eventually(() -> assertThat(deploymentReplicas()).isEqualTo(12));
   }
 
   @Test

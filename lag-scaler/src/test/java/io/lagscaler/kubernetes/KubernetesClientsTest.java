@@ -58,11 +58,9 @@ class KubernetesClientsTest {
     try (KubernetesClients clients = KubernetesClients.create(Optional.of(kubeconfig))) {
       assertThat(clients.namespace()).isEqualTo("shop");
       assertThat(clients.masterUrl()).startsWith("http://localhost:" + cluster.server.getPort());
-      assertThat(
-              clients
-                  .scaler()
-                  .read(new WorkloadRef("shop", WorkloadKind.DEPLOYMENT, "orders"))
-                  .desired())
+      KubernetesScaler scaler = clients.scaler();
+      scaler.follow(java.util.Set.of("shop"));
+      assertThat(scaler.read(new WorkloadRef("shop", WorkloadKind.DEPLOYMENT, "orders")).desired())
           .isEqualTo(3);
     }
   }

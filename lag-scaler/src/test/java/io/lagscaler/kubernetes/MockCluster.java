@@ -36,11 +36,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class MockCluster implements AutoCloseable {
 
-  final KubernetesMockServer server;
+  KubernetesMockServer server;
   final KubernetesClient client;
   private final Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
   private final KubernetesMixedDispatcher store = new KubernetesMixedDispatcher(responses);
   private final List<Interception> interceptions = new CopyOnWriteArrayList<>();
+  private volatile boolean restarting;
 
   MockCluster() {
     server =
@@ -127,7 +128,6 @@ final class MockCluster implements AutoCloseable {
         .create();
   }
 
-  /** What the deployment controller would write: pods that exist and pods that are ready. */
   /** An autoscaling/v2 HPA whose scaleTargetRef is {@code kind/target}: a competing autoscaler. */
   void createHpa(String namespace, String name, String kind, String target) {
     client
@@ -154,6 +154,33 @@ final class MockCluster implements AutoCloseable {
         .create();
   }
 
+  /** Adds labels and annotations to a Deployment's metadata. */
+  void labelDeployment(
+      String namespace, String name, Map<String, String> labels, Map<String, String> annotations) {
+    client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(name)
+        .edit(
+            d -> {
+              Map<String, String> l =
+                  new HashMap<>(
+                      d.getMetadata().getLabels() == null ? Map.of() : d.getMetadata().getLabels());
+              l.putAll(labels);
+              Map<String, String> a =
+                  new HashMap<>(
+                      d.getMetadata().getAnnotations() == null
+                          ? Map.of()
+                          : d.getMetadata().getAnnotations());
+              a.putAll(annotations);
+              d.getMetadata().setLabels(l);
+              d.getMetadata().setAnnotations(a);
+              return d;
+            });
+  }
+
+  /** What the deployment controller would write: pods that exist and pods that are ready. */
   void deploymentStatus(String namespace, String name, int replicas, int ready) {
     client
         .apps()
@@ -198,6 +225,35 @@ final class MockCluster implements AutoCloseable {
         new Interception(method, path, new AtomicInteger(times), patchPath, mergePatch));
   }
 
+  /**
+   * Stops the API server (every open watch breaks, new requests are refused) and starts it again on
+   * the same port after {@code whileDown} ran against the store, as an API server restart does:
+   * what changed meanwhile reaches clients only by re-listing.
+   */
+  void restartApiServer(Runnable whileDown) {
+    int port = server.getPort();
+    restarting = true;
+    server.destroy();
+    restarting = false;
+    whileDown.run();
+    // A stopped mock server cannot start again: a new one on the same port and the same store.
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), responses, new Intercepting(), false);
+    server.init(java.net.InetAddress.getLoopbackAddress(), port);
+  }
+
+  /** A JSON merge patch applied to the store directly, not through the HTTP server. */
+  void mergePatchInStore(String path, String mergePatch) {
+    store.dispatch(
+        new RecordedRequest(
+            "HTTP/1.1",
+            HttpMethod.PATCH,
+            path,
+            Headers.builder().add("Content-Type", "application/merge-patch+json").build(),
+            new Buffer(mergePatch.getBytes(StandardCharsets.UTF_8))));
+  }
+
   /** Every request the server received since the last call, as {@code METHOD path}. */
   List<String> takeRequests() throws InterruptedException {
     List<String> requests = new ArrayList<>();
@@ -211,7 +267,14 @@ final class MockCluster implements AutoCloseable {
   @Override
   public void close() {
     client.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (IllegalStateException slowShutdown) {
+      // The mock waits 10 s for its connections to drain, and a watch the closed client just
+      // cancelled can outlast that on a loaded machine. The server is the stand-in, not the code
+      // under test, and its port is not reused: only report it.
+      System.err.println("mock API server shutdown: " + slowShutdown.getMessage());
+    }
   }
 
   private record Interception(
@@ -224,13 +287,7 @@ final class MockCluster implements AutoCloseable {
         if (i.method().equals(request.getMethod())
             && i.path().equals(request.getPath())
             && i.remaining().getAndDecrement() > 0) {
-          store.dispatch(
-              new RecordedRequest(
-                  "HTTP/1.1",
-                  HttpMethod.PATCH,
-                  i.patchPath(),
-                  Headers.builder().add("Content-Type", "application/merge-patch+json").build(),
-                  new Buffer(i.mergePatch().getBytes(StandardCharsets.UTF_8))));
+          mergePatchInStore(i.patchPath(), i.mergePatch());
         }
       }
       return store.dispatch(request);
@@ -238,6 +295,9 @@ final class MockCluster implements AutoCloseable {
 
     @Override
     public void shutdown() {
+      if (restarting) {
+        return; // the store outlives a restart
+      }
       store.shutdown();
     }
   }

@@ -111,11 +111,23 @@ class PermissionCheckTest {
               new Permission("patch", "apps", "deployments", "scale", ns),
               new Permission("get", "apps", "statefulsets", "scale", ns),
               new Permission("patch", "apps", "statefulsets", "scale", ns),
-              new Permission("get", "apps", "deployments", "", ns),
+              new Permission("list", "apps", "deployments", "", ns),
+              new Permission("watch", "apps", "deployments", "", ns),
+              new Permission("list", "apps", "statefulsets", "", ns),
+              new Permission("watch", "apps", "statefulsets", "", ns),
               new Permission("patch", "apps", "deployments", "", ns),
               new Permission("list", "autoscaling", "horizontalpodautoscalers", "", ns),
+              new Permission("watch", "autoscaling", "horizontalpodautoscalers", "", ns),
               new Permission("list", "keda.sh", "scaledobjects", "", ns),
+              new Permission("watch", "keda.sh", "scaledobjects", "", ns),
               new Permission("create", "events.k8s.io", "events", "", ns));
+      // The informers read the workloads: no get of the workload itself, and no list or watch of
+      // anything but what is watched.
+      assertThat(required)
+          .doesNotContain(new Permission("get", "apps", "deployments", "", ns))
+          .filteredOn(p -> p.namespace().equals(ns) && Set.of("list", "watch").contains(p.verb()))
+          .extracting(Permission::resource)
+          .containsOnly("deployments", "statefulsets", "horizontalpodautoscalers", "scaledobjects");
     }
     assertThat(required)
         .contains(

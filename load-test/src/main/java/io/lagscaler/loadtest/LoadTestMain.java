@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ObserveDemoCommand.class,
       PollBenchCommand.class,
+      ControllerBenchCommand.class,
       io.lagscaler.loadtest.sim.SimulateCommand.class,
       io.lagscaler.loadtest.sim.SimulateAllCommand.class,
       io.lagscaler.loadtest.services.ChaosCommand.class,

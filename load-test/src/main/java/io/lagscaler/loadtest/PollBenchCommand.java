@@ -10,7 +10,6 @@ import io.lagscaler.observe.Poll;
 import io.lagscaler.signals.GroupSignals;
 import io.lagscaler.signals.SignalSettings;
 import io.lagscaler.signals.SignalTracker;
-import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,7 +86,7 @@ public final class PollBenchCommand implements Callable<Integer> {
           Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
       List<GroupQuery> queries = seed(client);
 
-      long baseline = retainedHeapBytes();
+      long baseline = BenchFigures.retainedHeapBytes();
       LagReader reader = LagReader.connect(client, Duration.ofSeconds(30), Clock.systemUTC());
       SignalTracker tracker = new SignalTracker(SignalSettings.DEFAULTS);
       Map<String, GroupSignals> lastSignals = Map.of();
@@ -115,7 +114,7 @@ public final class PollBenchCommand implements Callable<Integer> {
                     .count();
       }
       // Retained state: the reader, the tracker's history, the last poll and signals.
-      long retained = retainedHeapBytes() - baseline;
+      long retained = BenchFigures.retainedHeapBytes() - baseline;
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("groups", groups);
       out.put("topics", topics);
@@ -124,16 +123,17 @@ public final class PollBenchCommand implements Callable<Integer> {
       out.put("brokers", lastPoll.stats().brokers());
       out.put("polls", polls);
       out.put("failedGroupReads", failedGroups);
-      out.put("pollP50Ms", round(percentile(pollMs, 50)));
-      out.put("pollP99Ms", round(percentile(pollMs, 99)));
-      out.put("signalsP50Ms", round(percentile(signalsMs, 50)));
+      out.put("pollP50Ms", BenchFigures.round(BenchFigures.percentile(pollMs, 50)));
+      out.put("pollP99Ms", BenchFigures.round(BenchFigures.percentile(pollMs, 99)));
+      out.put("signalsP50Ms", BenchFigures.round(BenchFigures.percentile(signalsMs, 50)));
       out.put(
-          "requestsPerPoll", percentile(Arrays.stream(requests).asDoubleStream().toArray(), 50));
+          "requestsPerPoll",
+          BenchFigures.percentile(Arrays.stream(requests).asDoubleStream().toArray(), 50));
       out.put("requestsPerPollMax", Arrays.stream(requests).max().orElse(0));
       // KEDA's Kafka scaler: per ScaledObject query, Metadata + OffsetFetch + one ListOffsets per
       // partition-leader broker (2 + brokers), so it grows with the number of groups.
       out.put("kedaRequestsPerQuery", (long) groups * (2 + lastPoll.stats().brokers()));
-      out.put("heapMiB", round(retained / (1024.0 * 1024.0)));
+      out.put("heapMiB", BenchFigures.round(retained / (1024.0 * 1024.0)));
       System.out.println(new ObjectMapper().writeValueAsString(out));
       reader.close();
       if (lastSignals.size() != groups) {
@@ -185,24 +185,6 @@ public final class PollBenchCommand implements Callable<Integer> {
       }
       return queries;
     }
-  }
-
-  private static long retainedHeapBytes() {
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-    }
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
-
-  private static double percentile(double[] values, double p) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 10) / 10.0;
   }
 
   private void log(String message) {

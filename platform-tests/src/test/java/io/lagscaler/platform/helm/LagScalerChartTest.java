@@ -276,7 +276,7 @@ class LagScalerChartTest {
     List<Map<String, Object>> manifests = rendered.get(variant);
     assertThat(String.valueOf(ofKind(manifests, "Role"))).doesNotContain("*");
     Set<String> targetNamespaces = new TreeSet<>();
-    parsedConfig(variant).targets().forEach(t -> targetNamespaces.add(t.workload().namespace()));
+    targetNamespaces.addAll(parsedConfig(variant).namespaces());
     assertThat(granted(manifests, NAMESPACE, "lag-scaler"))
         .containsExactlyInAnyOrderElementsOf(
             new HashSet<>(PermissionCheck.required(NAMESPACE, targetNamespaces)));
@@ -305,6 +305,36 @@ class LagScalerChartTest {
                 PermissionCheck.required(NAMESPACE, List.of("shop", "billing", NAMESPACE))));
     assertThat(granted(manifests, NAMESPACE, "lag-scaler"))
         .noneMatch(p -> p.namespace().equals("default"));
+  }
+
+  @Test
+  void discoveryNamespacesGetTheSameRbacAsTargetNamespacesAndTheConfigCarriesDiscovery()
+      throws Exception {
+    Path values = scratch.resolve("discovery.yaml");
+    Files.writeString(
+        values,
+        """
+        config:
+          targets:
+            - {name: a, namespace: shop, workload: a, consumerGroup: a}
+          discovery:
+            namespaces: [payments, shop]
+            selector: lagscaler.io/enabled=true
+        """);
+    List<Map<String, Object>> manifests = render(values, Map.of());
+    assertThat(ofKind(manifests, "Role"))
+        .extracting(Manifests::namespace)
+        .containsExactlyInAnyOrder(NAMESPACE, "payments", "shop");
+    assertThat(granted(manifests, NAMESPACE, "lag-scaler"))
+        .containsExactlyInAnyOrderElementsOf(
+            new HashSet<>(PermissionCheck.required(NAMESPACE, List.of("shop", "payments"))));
+    String config =
+        String.valueOf(
+            obj(named(manifests, "ConfigMap", "lag-scaler").get("data")).get("config.yaml"));
+    var parsed = io.lagscaler.config.ConfigParser.parse(config);
+    assertThat(parsed.discovery().namespaces()).containsExactly("payments", "shop");
+    assertThat(parsed.discovery().selector().matches(Map.of("lagscaler.io/enabled", "true")))
+        .isTrue();
   }
 
   /**
