@@ -635,7 +635,7 @@ class DecisionEngineTest {
     for (Expect e : c.steps()) {
       int ready = e.poll().ready() != null ? e.poll().ready() : current;
       DecisionEngine.Outcome out =
-          DecisionEngine.decide(
+          Polls.ENGINE.decide(
               Polls.T0.plusSeconds(e.poll().decidedAt()),
               e.poll().signals(c.partitions(), current, ready),
               current,
@@ -653,7 +653,7 @@ class DecisionEngineTest {
           .as("explanation at t=%d", e.poll().t())
           .contains(e.explains())
           .contains("(" + e.reason().name() + ")");
-      state = out.state();
+      state = out.next(true);
       current = d.replicas();
     }
   }

@@ -1,0 +1,108 @@
+package io.lagscaler.decide;
+
+import io.lagscaler.decide.History.Recommendation;
+import io.lagscaler.decide.History.ScaleEvent;
+import io.lagscaler.signals.GroupSignals;
+import io.lagscaler.signals.TimeLag;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * What the rules know at one poll: the signals, the policy, what was measured and learned, what
+ * happened before, and the time.
+ *
+ * @param now the decision time
+ * @param signals this poll's signals
+ * @param current replicas the target runs
+ * @param policy the target's policy
+ * @param measured rates measured at this poll
+ * @param pause how long a change pauses the group (measured or the policy's guess)
+ * @param history what happened before this poll (pruned to the windows)
+ * @param idleSince since when the group has had no lag and no production, this poll included
+ * @param recommendations the window's recommendations, this poll's once the bounds ran
+ * @param stallAfter the signal tracker's stall threshold (a STALLED status younger than a change
+ *     made within it may be stale)
+ */
+record Context(
+    Instant now,
+    GroupSignals.Observed signals,
+    int current,
+    ScalingPolicy policy,
+    Measurement measured,
+    double pause,
+    History history,
+    Optional<Instant> idleSince,
+    List<Recommendation> recommendations,
+    Duration stallAfter) {
+
+  Context {
+    recommendations = List.copyOf(recommendations);
+  }
+
+  /** The same poll, with this poll's recommendation added (for the stabilization windows). */
+  Context recommending(int replicas) {
+    List<Recommendation> recs = new ArrayList<>(recommendations);
+    recs.add(new Recommendation(now, replicas));
+    return new Context(
+        now, signals, current, policy, measured, pause, history, idleSince, recs, stallAfter);
+  }
+
+  int partitions() {
+    return signals.partitionCount();
+  }
+
+  long lag() {
+    return signals.totalLag();
+  }
+
+  OptionalDouble timeLag() {
+    return signals.maxTimeLag() instanceof TimeLag.Known k
+        ? OptionalDouble.of(k.seconds())
+        : OptionalDouble.empty();
+  }
+
+  /** The time-lag target, in seconds. */
+  double target() {
+    return Explanation.seconds(policy.targetLag());
+  }
+
+  /**
+   * The backlog must be gone before its oldest message passes the target: the headroom left, not
+   * the whole target (a share of it at least, so one late poll does not ask for max).
+   */
+  double drain() {
+    return Math.max(target() - timeLag().orElse(0), target() * EngineConstants.MIN_DRAIN_FRACTION);
+  }
+
+  /** At zero, lag passed the activation threshold: nothing consumes, nothing to settle. */
+  boolean wakes() {
+    return policy.scaleToZero() && current == 0 && lag() > policy.activationLag();
+  }
+
+  /** Past half the target: a scale-up is needed soon enough that no budget waits. */
+  boolean urgent() {
+    return timeLag().isPresent()
+        && timeLag().getAsDouble() > target() * EngineConstants.URGENT_FRACTION;
+  }
+
+  /**
+   * The current count lies outside the bounds (the policy changed, or someone scaled by hand): it
+   * goes straight into them, as the HPA does, without rate limits or windows.
+   */
+  boolean outsideBounds() {
+    int floor = Bounds.floor(policy, current);
+    return current < Math.min(floor, partitions())
+        || current > policy.maxReplicas()
+        || current > partitions();
+  }
+
+  /** A change within the tracker's stall window may have made its STALLED stale. */
+  boolean changedRecently() {
+    Optional<ScaleEvent> last = history.lastEvent();
+    return last.isPresent() && Duration.between(last.get().at(), now).compareTo(stallAfter) < 0;
+  }
+}

@@ -1,0 +1,87 @@
+package io.lagscaler.decide;
+
+import static io.lagscaler.decide.Explanation.num;
+
+import java.util.Locale;
+
+/**
+ * The need, and the count that serves it: in LAG mode the lag over {@code lagPerReplica} (KEDA's
+ * meaning); in RATE mode (arrival + backlog / drain) over the per-replica rate the policy plans
+ * for. A scale-up also drains what arrives during its own rebalance. With even distribution, the
+ * smallest count whose busiest consumer keeps up. Sets the proposal's need for the rules after it.
+ */
+final class Sizing implements Rule {
+
+  @Override
+  public Proposal apply(Proposal p, Context c) {
+    int current = c.current();
+    long lag = c.lag();
+    return switch (c.policy().mode()) {
+      case LAG -> {
+        double fraction = (double) lag / c.policy().lagPerReplica();
+        yield sized(
+            p.withNeed(fraction),
+            fraction,
+            c,
+            String.format(
+                Locale.ROOT, "lag %s / %s per replica", num(lag), num(c.policy().lagPerReplica())));
+      }
+      case RATE -> {
+        if (c.measured().arrival().isEmpty()) {
+          yield p.set(current, Reason.WARMING_UP, "arrival rate not known yet");
+        }
+        double arrival = c.measured().arrival().getAsDouble();
+        double fraction = (arrival + lag / c.drain()) / capacity(c);
+        int n = Counts.countFor(fraction, c.partitions(), c.policy().evenDistribution());
+        String cost = "";
+        if (n > current && current > 0 && c.pause() > 0) {
+          // Growing pauses the group too: size for what arrives during the pause as well.
+          fraction = (arrival + backlog(c) / c.drain()) / capacity(c);
+          cost =
+              String.format(
+                  Locale.ROOT,
+                  "incl. %s msgs arriving in a %.0f s rebalance",
+                  num(arrival * c.pause()),
+                  c.pause());
+        }
+        yield sized(p.withNeed(fraction), fraction, c, cost);
+      }
+    };
+  }
+
+  /** msgs/s one replica is planned to serve: the learned rate at the target utilization. */
+  static double capacity(Context c) {
+    return c.measured().perReplicaRate() * c.policy().targetUtilization();
+  }
+
+  /** The backlog a scale-up must drain: the lag plus what arrives during its rebalance. */
+  static double backlog(Context c) {
+    double arrival = c.measured().arrival().orElse(0);
+    return c.current() > 0 && c.pause() > 0 ? c.lag() + arrival * c.pause() : c.lag();
+  }
+
+  /** The count for a need of {@code fraction} full replicas, by direction or spread. */
+  private static Proposal sized(Proposal p, double fraction, Context c, String detail) {
+    int partitions = c.partitions();
+    int plain = Counts.countFor(fraction, partitions, false);
+    int n = Counts.countFor(fraction, partitions, c.policy().evenDistribution());
+    if (n != plain && n != c.current()) {
+      int busiest = Counts.ceilDiv(partitions, Math.min(plain, partitions));
+      return p.set(
+          n,
+          Reason.EVEN_DISTRIBUTION,
+          String.format(
+                  Locale.ROOT,
+                  "need %.2f replicas; %d would serve like %s (busiest has %d of %d partitions)",
+                  fraction,
+                  plain,
+                  num((double) partitions / busiest),
+                  busiest,
+                  partitions)
+              + (detail.isEmpty() ? "" : ", " + detail));
+    }
+    Reason direction =
+        n > c.current() ? Reason.SCALE_UP : n < c.current() ? Reason.SCALE_DOWN : Reason.AT_TARGET;
+    return p.set(n, direction, detail);
+  }
+}
