@@ -52,6 +52,11 @@ public enum Reason {
   HOLD_SETTLING,
   /** The budget of scale events per hour is spent: hold. */
   EVENT_BUDGET,
+  /**
+   * The budget of scale events is spent, but this scale-down saves more replica-seconds before the
+   * budget frees a change than its rebalances cost: made anyway.
+   */
+  WORTH_A_REBALANCE,
   /** Limited by the scale-up rate policies of the period. */
   SCALE_UP_LIMIT,
   /** Limited by the scale-down rate policies of the period. */

@@ -46,7 +46,37 @@ class BudgetTest {
                       .policy(p -> p.maxScaleEventsPerHour(2));
                 }),
             up,
-            unchanged(up)));
+            unchanged(up)),
+        argumentSet(
+            "a spent budget gives way to a shrink that saves more than its rebalances cost",
+            Situation.of(
+                s -> {
+                  s.current = 10;
+                  s.pause = 3;
+                  return s.event(900, 2, 12)
+                      .event(950, 12, 10)
+                      .policy(p -> p.maxScaleEventsPerHour(2));
+                }),
+            proposing(2, 1.5),
+            expect(
+                2,
+                Reason.WORTH_A_REBALANCE,
+                "2 changes in the last hour >= budget 2, but 8 fewer replicas for the 3500 s until"
+                    + " it frees a change save 28,000 replica-seconds > 60 lost to 2 rebalances of"
+                    + " 3 s x 10 consumers")),
+        argumentSet(
+            "a shrink that saves less than its rebalances cost waits for the budget",
+            Situation.of(
+                s -> {
+                  s.current = 10;
+                  s.pause = 3;
+                  s.now = 4480;
+                  return s.event(890, 2, 12)
+                      .event(950, 12, 10)
+                      .policy(p -> p.maxScaleEventsPerHour(2));
+                }),
+            proposing(9, 8.5),
+            expect(10, Reason.EVENT_BUDGET, "2 changes in the last hour >= budget 2 (wanted 9)")));
   }
 
   @ParameterizedTest
