@@ -30,7 +30,7 @@ final class Budget implements Rule {
   @Override
   public Proposal apply(Proposal p, Context c) {
     int current = c.current();
-    if (p.replicas() == current || p.held() || c.wakes()) {
+    if (p.replicas() == current || p.held() || c.wakes() || p.reason() == Reason.PROBE_UNDONE) {
       return p;
     }
     List<ScaleEvent> window = inWindow(c);

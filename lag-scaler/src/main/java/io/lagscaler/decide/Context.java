@@ -20,6 +20,7 @@ import java.util.OptionalDouble;
  * @param current replicas the target runs
  * @param policy the target's policy
  * @param measured rates measured at this poll
+ * @param learned what was learned before this poll
  * @param pause how long a change pauses the group (measured or the policy's guess)
  * @param history what happened before this poll (pruned to the windows)
  * @param idleSince since when the group has had no lag and no production, this poll included
@@ -33,6 +34,7 @@ record Context(
     int current,
     ScalingPolicy policy,
     Measurement measured,
+    Learned learned,
     double pause,
     History history,
     Optional<Instant> idleSince,
@@ -48,7 +50,17 @@ record Context(
     List<Recommendation> recs = new ArrayList<>(recommendations);
     recs.add(new Recommendation(now, replicas));
     return new Context(
-        now, signals, current, policy, measured, pause, history, idleSince, recs, stallAfter);
+        now,
+        signals,
+        current,
+        policy,
+        measured,
+        learned,
+        pause,
+        history,
+        idleSince,
+        recs,
+        stallAfter);
   }
 
   int partitions() {
@@ -76,6 +88,28 @@ record Context(
    */
   double drain() {
     return Math.max(target() - timeLag().orElse(0), target() * EngineConstants.MIN_DRAIN_FRACTION);
+  }
+
+  /** A time lag this small is caught up: waiting cannot make a rebalance cheaper. */
+  double caughtUp() {
+    return Math.max(
+        EngineConstants.CAUGHT_UP_MIN_SECONDS, target() * EngineConstants.CAUGHT_UP_FRACTION);
+  }
+
+  /** The group kept up over a steady interval and is caught up: far from falling behind. */
+  boolean keepsUpCaughtUp() {
+    return measured.steady()
+        && measured.keepsUp()
+        && timeLag().isPresent()
+        && timeLag().getAsDouble() <= caughtUp();
+  }
+
+  /** Seconds since the previous poll (0 after a gap). */
+  double pollInterval() {
+    return history
+        .previous()
+        .map(p -> Explanation.seconds(Duration.between(p.at(), now)))
+        .orElse(0.0);
   }
 
   /** At zero, lag passed the activation threshold: nothing consumes, nothing to settle. */

@@ -1,5 +1,6 @@
 package io.lagscaler.decide;
 
+import io.lagscaler.decide.History.Probe;
 import io.lagscaler.decide.History.Recommendation;
 import io.lagscaler.decide.History.Sample;
 import io.lagscaler.decide.History.ScaleEvent;
@@ -38,7 +39,13 @@ public final class DecisionEngine {
 
   /** What may keep the count from the recommendation, in the HPA's order. */
   private static final List<Rule> LIMITS =
-      List.of(new Holds(), new Budget(), new RateLimits(), new Stabilization());
+      List.of(
+          new ProbeVerdict(),
+          new Holds(),
+          new Budget(),
+          new RateLimits(),
+          new Stabilization(),
+          new ProbeDown());
 
   private final Duration stallAfter;
 
@@ -160,7 +167,9 @@ public final class DecisionEngine {
             Optional.empty(),
             Optional.empty(),
             history.partitions(),
-            history.rebalancingSince());
+            history.rebalancingSince(),
+            Optional.empty(),
+            history.probe());
     Decision decision = Explanation.decision(now, current, p, figures, policy);
     return outcome(decision, new DecisionState(learned, next));
   }
@@ -190,6 +199,7 @@ public final class DecisionEngine {
             current,
             policy,
             m,
+            learned,
             pause.seconds(),
             history,
             idleSince,
@@ -214,8 +224,21 @@ public final class DecisionEngine {
             m.perReplicaRate(),
             m.rateMeasured(),
             recommended);
+    ProbeVerdict.Verdict verdict = ProbeVerdict.of(c);
     Learned nextLearned =
-        new Learned(m.perReplicaRate(), m.rateMeasured(), m.arrival(), m.slope(), pause.seconds());
+        new Learned(
+            m.perReplicaRate(),
+            m.rateMeasured(),
+            m.arrival(),
+            m.slope(),
+            pause.seconds(),
+            m.saturated()
+                ? Math.max(learned.highestRate(), m.perReplicaRate())
+                : learned.highestRate(),
+            m.saturated() ? Optional.of(now) : learned.rateCheckedAt(),
+            ProbeVerdict.nextWait(c, verdict));
+    Optional<Instant> keptUpSince =
+        c.keepsUpCaughtUp() ? Optional.of(history.keptUpSince().orElse(now)) : Optional.empty();
     History nextHistory =
         new History(
             history.events(),
@@ -224,7 +247,9 @@ public final class DecisionEngine {
             Optional.of(sample),
             idleSince,
             o.partitionCount(),
-            pause.since());
+            pause.since(),
+            keptUpSince,
+            verdict == ProbeVerdict.Verdict.NONE ? history.probe() : Optional.empty());
     Decision decision = Explanation.decision(now, current, p, figures, policy);
     return outcome(decision, new DecisionState(nextLearned, nextHistory));
   }
@@ -237,6 +262,17 @@ public final class DecisionEngine {
     History h = notApplied.history();
     List<ScaleEvent> events = new ArrayList<>(h.events());
     events.add(new ScaleEvent(decision.at(), decision.currentReplicas(), decision.replicas()));
+    // A change restarts the keeping-up clock; a probe step down is remembered until its verdict,
+    // and any other change ends the probe in progress.
+    Optional<Probe> probe =
+        decision.reason() == Reason.PROBE_DOWN
+            ? Optional.of(
+                new Probe(
+                    decision.at(),
+                    decision.currentReplicas(),
+                    decision.replicas(),
+                    notApplied.learned().perReplicaRate()))
+            : Optional.empty();
     History applied =
         new History(
             events,
@@ -245,7 +281,9 @@ public final class DecisionEngine {
             h.previous(),
             h.idleSince(),
             h.partitions(),
-            h.rebalancingSince());
+            h.rebalancingSince(),
+            Optional.empty(),
+            probe);
     return new Outcome(decision, new DecisionState(notApplied.learned(), applied), notApplied);
   }
 
@@ -292,6 +330,8 @@ public final class DecisionEngine {
         history.previous(),
         history.idleSince(),
         history.partitions(),
-        history.rebalancingSince());
+        history.rebalancingSince(),
+        history.keptUpSince(),
+        history.probe());
   }
 }

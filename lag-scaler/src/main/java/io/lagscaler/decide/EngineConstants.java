@@ -51,6 +51,37 @@ final class EngineConstants {
   /** The event budget counts the changes of this window ({@code maxScaleEventsPerHour}). */
   static final Duration BUDGET_WINDOW = Duration.ofHours(1);
 
+  /**
+   * A per-replica rate estimate this old, with the group keeping up far from saturation all the
+   * while, is checked by a probe step down: an over-provisioned group is never saturated, so
+   * without one a rate that recovered (a slow store back to speed) would never be seen.
+   */
+  static final Duration PROBE_AFTER = Duration.ofMinutes(5);
+
+  /**
+   * Only an estimate this far below the highest rate ever measured is probed: a rate that fell (a
+   * slow store) may come back, while probing one that never changed only costs rebalances.
+   */
+  static final double PROBE_BELOW_HIGHEST = 0.8;
+
+  /** The longest wait between probes that keep confirming the estimate (doubling up to it). */
+  static final Duration PROBE_WAIT_MAX = Duration.ofHours(1);
+
+  /**
+   * After a probe that kept up, the next one may follow once the group has kept up for this long at
+   * the new count: the estimate is only a lower bound then.
+   */
+  static final Duration PROBE_AFTER_SUCCESS = Duration.ofSeconds(60);
+
+  /** A probe that kept up this long after the settle time has its verdict: the group keeps up. */
+  static final Duration PROBE_VERDICT = Duration.ofSeconds(30);
+
+  /** Polls the engine needs after a probe's rebalance to see it fall behind (two rates). */
+  static final int PROBE_DETECTION_POLLS = 2;
+
+  /** Probes are made only while the event budget has room for the probe and its undo. */
+  static final int PROBE_EVENTS = 2;
+
   /** Rounding slack when a need in replicas is compared with a whole count. */
   static final double COUNT_EPSILON = 1e-9;
 }

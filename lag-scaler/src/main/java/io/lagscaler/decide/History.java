@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param idleSince since when the group has had no lag and no production
  * @param partitions the partition count last seen (0 before any), to cap counts without data
  * @param rebalancingSince the first poll of the rebalance in progress
+ * @param keptUpSince since when the group has kept up, caught up, at an unchanged count
+ * @param probe the probe step down in progress, if any
  */
 public record History(
     List<ScaleEvent> events,
@@ -26,7 +28,9 @@ public record History(
     Optional<Sample> previous,
     Optional<Instant> idleSince,
     int partitions,
-    Optional<Instant> rebalancingSince) {
+    Optional<Instant> rebalancingSince,
+    Optional<Instant> keptUpSince,
+    Optional<Probe> probe) {
 
   public History {
     events = List.copyOf(events);
@@ -36,13 +40,31 @@ public record History(
   /** Nothing happened yet. */
   public static History initial() {
     return new History(
-        List.of(), List.of(), 0, Optional.empty(), Optional.empty(), 0, Optional.empty());
+        List.of(),
+        List.of(),
+        0,
+        Optional.empty(),
+        Optional.empty(),
+        0,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   /** The newest change, if any is remembered. */
   Optional<ScaleEvent> lastEvent() {
     return events.isEmpty() ? Optional.empty() : Optional.of(events.getLast());
   }
+
+  /**
+   * A probe step down, made to find out whether the per-replica rate is higher than estimated.
+   *
+   * @param at when it was decided
+   * @param from the count before it (where a failed probe goes back to)
+   * @param to the count it tries
+   * @param rateBefore the per-replica estimate it checks
+   */
+  public record Probe(Instant at, int from, int to, double rateBefore) {}
 
   /** One change of the replica count. */
   public record ScaleEvent(Instant at, int from, int to) {

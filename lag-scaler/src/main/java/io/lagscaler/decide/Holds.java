@@ -28,7 +28,8 @@ final class Holds implements Rule {
           c.partitions());
     }
     Optional<ScaleEvent> last = c.history().lastEvent();
-    if (c.wakes() || last.isEmpty()) {
+    // An undone probe goes back at once: the settle time guards rates, and these were measured.
+    if (c.wakes() || last.isEmpty() || p.reason() == Reason.PROBE_UNDONE) {
       return p;
     }
     Duration since = Duration.between(last.get().at(), c.now());

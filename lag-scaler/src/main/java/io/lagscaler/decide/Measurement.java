@@ -27,6 +27,7 @@ import java.util.OptionalDouble;
  * @param progressSeen lagging partitions committed over a steady interval
  * @param keepsUp the group consumed at least what arrived over a steady interval
  * @param steady both polls saw the same stable, fully ready group
+ * @param saturated the group was saturated over the interval: the per-replica rate was measured
  */
 record Measurement(
     OptionalDouble arrival,
@@ -38,7 +39,8 @@ record Measurement(
     boolean noProgress,
     boolean progressSeen,
     boolean keepsUp,
-    boolean steady) {
+    boolean steady,
+    boolean saturated) {
 
   /** This poll's offsets, to measure from at the next one. */
   static Sample sample(Instant now, GroupSignals.Observed o, int current, int ready) {
@@ -79,6 +81,7 @@ record Measurement(
           o.consumptionRate(),
           mu,
           measured,
+          false,
           false,
           false,
           false,
@@ -142,6 +145,7 @@ record Measurement(
             && consumedKnown
             && ((lagging > 0 && consumedLagging == 0)
                 || (now.totalLag() > 0 && consumed == 0 && produced > 0));
+    boolean saturated = false;
     if (steady && consumedKnown && consumedLagging > 0) {
       int partitions = now.offsets().size();
       int members = now.members();
@@ -159,6 +163,7 @@ record Measurement(
       if (sampleRate > 0) {
         mu = measured ? mu + policy.rateSmoothing() * (sampleRate - mu) : sampleRate;
         measured = true;
+        saturated = true;
       }
     }
     if (steady && consumption.isPresent()) {
@@ -182,6 +187,7 @@ record Measurement(
         noProgress,
         progressSeen,
         keepsUp,
-        steady);
+        steady,
+        saturated);
   }
 }

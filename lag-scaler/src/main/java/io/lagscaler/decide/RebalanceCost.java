@@ -15,14 +15,11 @@ final class RebalanceCost implements Rule {
   public Proposal apply(Proposal p, Context c) {
     double timeLag = c.timeLag().orElse(0);
     double target = c.target();
-    double caughtUp =
-        Math.max(
-            EngineConstants.CAUGHT_UP_MIN_SECONDS, target * EngineConstants.CAUGHT_UP_FRACTION);
     if (c.policy().mode() != ScalingPolicy.Mode.RATE
         || p.replicas() >= c.current()
         || c.current() <= 0
         || timeLag + c.pause() <= target * EngineConstants.CALM
-        || timeLag <= caughtUp) {
+        || timeLag <= c.caughtUp()) {
       return p;
     }
     return p.set(

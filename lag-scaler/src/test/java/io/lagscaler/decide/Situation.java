@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.UnaryOperator;
@@ -41,11 +42,16 @@ final class Situation {
   boolean progressSeen;
   boolean keepsUp = true;
   boolean steady = true;
+  boolean saturated;
   double pause;
   long now = 1000;
+  long pollInterval = 5;
   final List<ScaleEvent> events = new ArrayList<>();
   final List<Recommendation> recommendations = new ArrayList<>();
   Long idleSince;
+  Long keptUpSince;
+  History.Probe probe;
+  Learned learned = Learned.initial(ScalingPolicy.DEFAULTS);
 
   static Situation of(UnaryOperator<Situation> change) {
     return change.apply(new Situation());
@@ -85,23 +91,29 @@ final class Situation {
             noProgress,
             progressSeen,
             keepsUp,
-            steady);
+            steady,
+            saturated);
     Instant at = Polls.T0.plusSeconds(now);
     History history =
         new History(
             events,
             recommendations,
             0,
-            Optional.empty(),
+            Optional.of(
+                new History.Sample(
+                    Polls.T0.plusSeconds(now - pollInterval), Map.of(), current, true, 0)),
             Optional.empty(),
             partitions,
-            Optional.empty());
+            Optional.empty(),
+            Optional.ofNullable(keptUpSince).map(Polls.T0::plusSeconds),
+            Optional.ofNullable(probe));
     return new Context(
         at,
         o,
         current,
         policy,
         m,
+        learned,
         pause,
         history,
         Optional.ofNullable(idleSince).map(Polls.T0::plusSeconds),
