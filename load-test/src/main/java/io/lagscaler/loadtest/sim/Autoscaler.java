@@ -18,6 +18,21 @@ public interface Autoscaler {
    */
   Action tick(int t, Supplier<GroupOffsets.Read> read, int replicas, int ready);
 
+  /** A policy that runs {@code replicas} from the first second on and never changes them. */
+  static Autoscaler holding(int replicas, String name) {
+    return new Autoscaler() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Action tick(int t, Supplier<GroupOffsets.Read> read, int current, int ready) {
+        return new Action(replicas, "HOLD");
+      }
+    };
+  }
+
   /** The count to run from now on, and why (the policy's own words). */
   record Action(int replicas, String reason) {}
 }

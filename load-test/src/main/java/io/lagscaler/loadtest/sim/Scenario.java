@@ -20,6 +20,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *
  * @param rate piecewise-linear arrival rate points, sorted by time
  * @param replicaServiceRateChanges steps of the per-replica service rate (mu), sorted by time
+ * @param partitionWeights relative arrival share per partition (hot keys); empty: an even spread
+ * @param rebalance what a change of membership pauses: every partition, or only those that move
+ * @param nodes the node pool pods wait for; empty: room for every pod at once
+ * @param consumerNoise per-second Gaussian noise on each replica's service rate
  */
 public record Scenario(
     String name,
@@ -35,12 +39,33 @@ public record Scenario(
     List<Point> rate,
     Optional<Noise> noise,
     List<Point> replicaServiceRateChanges,
-    Keda keda) {
+    Keda keda,
+    List<Double> partitionWeights,
+    Rebalance rebalance,
+    Optional<Nodes> nodes,
+    Optional<Noise> consumerNoise) {
+
+  /**
+   * The group protocol's rebalance. EAGER (the classic protocol with the range assignor) revokes
+   * every partition, so every consumer stops; COOPERATIVE (cooperative-sticky, or KIP-848) moves
+   * only the partitions whose owner changes, and only those stop.
+   */
+  public enum Rebalance {
+    EAGER,
+    COOPERATIVE
+  }
+
+  /**
+   * Nodes for the pods (spot nodes behind the cluster autoscaler): the pool starts with room for
+   * the initial replicas plus {@code spareNodes} empty nodes; a pod beyond that room waits {@code
+   * nodeStartSeconds} for a new node before its own {@code podStartSeconds} begin.
+   */
+  public record Nodes(int podsPerNode, int spareNodes, int nodeStartSeconds) {}
 
   /** A rate at a time, in seconds from the start. */
   public record Point(double at, double rate) {}
 
-  /** Multiplicative Gaussian noise on the arrival rate, from a fixed seed. */
+  /** Multiplicative Gaussian noise (on the arrival rate, or a replica's service rate), seeded. */
   public record Noise(double stddevFraction, long seed) {}
 
   /** The KEDA ScaledObject and Kafka trigger settings of the {@code keda} policy. */
@@ -62,7 +87,11 @@ public record Scenario(
           "rate",
           "noise",
           "replicaServiceRateChanges",
-          "keda");
+          "keda",
+          "partitionWeights",
+          "rebalance",
+          "nodes",
+          "consumerNoise");
 
   public Scenario {
     List<String> errors = new ArrayList<>();
@@ -90,11 +119,92 @@ public record Scenario(
     if (rate.isEmpty()) {
       errors.add("rate needs at least one point");
     }
+    for (Point p : rate) {
+      if (!(p.rate() >= 0) || !(p.at() >= 0)) {
+        errors.add("rate points need at >= 0 and rate >= 0, was " + p);
+        break;
+      }
+    }
+    for (Point p : replicaServiceRateChanges) {
+      if (!(p.rate() >= 0) || !(p.at() >= 0)) {
+        errors.add("replicaServiceRateChanges points need at >= 0 and rate >= 0, was " + p);
+        break;
+      }
+    }
+    if (!partitionWeights.isEmpty()) {
+      if (partitionWeights.size() != partitions) {
+        errors.add(
+            "partitionWeights has "
+                + partitionWeights.size()
+                + " weights but partitions is "
+                + partitions
+                + " (one weight per partition)");
+      }
+      if (partitionWeights.stream().anyMatch(w -> !(w >= 0))
+          || partitionWeights.stream().mapToDouble(Double::doubleValue).sum() <= 0) {
+        errors.add("partitionWeights must be >= 0 with a positive sum");
+      }
+    }
+    nodes.ifPresent(
+        n -> {
+          if (n.podsPerNode() < 1) {
+            errors.add("nodes.podsPerNode must be >= 1");
+          }
+          if (n.spareNodes() < 0 || n.nodeStartSeconds() < 0) {
+            errors.add("nodes.spareNodes and nodes.nodeStartSeconds must be >= 0");
+          }
+        });
+    noise.ifPresent(n -> checkNoise("noise", n, errors));
+    consumerNoise.ifPresent(n -> checkNoise("consumerNoise", n, errors));
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("scenario " + name + ": " + String.join("; ", errors));
     }
     rate = sorted(rate);
     replicaServiceRateChanges = sorted(replicaServiceRateChanges);
+    partitionWeights = List.copyOf(partitionWeights);
+  }
+
+  private static void checkNoise(String field, Noise n, List<String> errors) {
+    if (!(n.stddevFraction() >= 0)) {
+      errors.add(field + ".stddevFraction must be >= 0");
+    }
+  }
+
+  /** This scenario starting with {@code n} replicas. */
+  public Scenario withInitialReplicas(int n) {
+    return new Scenario(
+        name,
+        partitions,
+        replicaServiceRate,
+        podStartSeconds,
+        rebalanceSeconds,
+        n,
+        minReplicas,
+        maxReplicas,
+        targetLagSeconds,
+        durationSeconds,
+        rate,
+        noise,
+        replicaServiceRateChanges,
+        keda,
+        partitionWeights,
+        rebalance,
+        nodes,
+        consumerNoise);
+  }
+
+  /** Each partition's share of the arrivals; they sum to 1. */
+  public double[] partitionShares() {
+    double[] w = new double[partitions];
+    double sum = 0;
+    for (int i = 0; i < partitions; i++) {
+      w[i] = partitionWeights.isEmpty() ? 1 : partitionWeights.get(i);
+      sum += w[i];
+    }
+    for (int i = 0; i < partitions; i++) {
+      w[i] /= sum;
+    }
+    return w;
   }
 
   private static List<Point> sorted(List<Point> points) {
@@ -163,6 +273,29 @@ public record Scenario(
       throw new IllegalArgumentException(
           source + ": keda.lagThreshold and keda.pollingInterval must be >= 1");
     }
+    Optional<Noise> consumerNoise =
+        f.optionalMap("consumerNoise", Set.of("stddevFraction", "seed"))
+            .map(n -> new Noise(n.number("stddevFraction"), n.integer("seed")));
+    Optional<Nodes> nodes =
+        f.optionalMap("nodes", Set.of("podsPerNode", "spareNodes", "nodeStartSeconds"))
+            .map(
+                n ->
+                    new Nodes(
+                        (int) n.integer("podsPerNode"),
+                        (int) n.integerOr("spareNodes", 0),
+                        (int) n.integer("nodeStartSeconds")));
+    Rebalance rebalance = Rebalance.EAGER;
+    if (f.has("rebalance")) {
+      String r = f.string("rebalance");
+      rebalance =
+          switch (r) {
+            case "eager" -> Rebalance.EAGER;
+            case "cooperative" -> Rebalance.COOPERATIVE;
+            default ->
+                throw new IllegalArgumentException(
+                    source + ": rebalance must be eager or cooperative, was " + r);
+          };
+    }
     try {
       return new Scenario(
           f.string("name"),
@@ -178,7 +311,11 @@ public record Scenario(
           f.points("rate"),
           noise,
           f.has("replicaServiceRateChanges") ? f.points("replicaServiceRateChanges") : List.of(),
-          keda);
+          keda,
+          f.has("partitionWeights") ? f.numbers("partitionWeights") : List.of(),
+          rebalance,
+          nodes,
+          consumerNoise);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
     }
@@ -258,6 +395,21 @@ public record Scenario(
         return Optional.of(new Fields(source, path + key + ".", m, allowed));
       }
       throw new IllegalArgumentException(source + ": " + path + key + " must be a mapping");
+    }
+
+    List<Double> numbers(String key) {
+      if (!(required(key) instanceof List<?> list)) {
+        throw new IllegalArgumentException(source + ": " + path + key + " must be a list");
+      }
+      List<Double> out = new ArrayList<>();
+      for (int i = 0; i < list.size(); i++) {
+        if (!(list.get(i) instanceof Number n)) {
+          throw new IllegalArgumentException(
+              source + ": " + path + key + "[" + i + "] must be a number");
+        }
+        out.add(n.doubleValue());
+      }
+      return out;
     }
 
     List<Point> points(String key) {

@@ -10,6 +10,8 @@ package io.lagscaler.loadtest.sim;
  * @param scalingEvents changes of the replica count
  * @param rebalanceSeconds seconds the group was paused by rebalances
  * @param finalLag the total lag at the end
+ * @param oversizedSeconds seconds in long stretches of far more replicas than the true need while
+ *     the group was well within its target (see {@link Oversized})
  */
 public record SimResult(
     String scenario,
@@ -20,4 +22,5 @@ public record SimResult(
     long replicaSeconds,
     int scalingEvents,
     long rebalanceSeconds,
-    long finalLag) {}
+    long finalLag,
+    long oversizedSeconds) {}

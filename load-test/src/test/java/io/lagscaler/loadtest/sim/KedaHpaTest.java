@@ -135,7 +135,11 @@ class KedaHpaTest {
           List.of(new Scenario.Point(0, 0)),
           Optional.empty(),
           List.of(),
-          new Scenario.Keda(1000, 0, 30, 300));
+          new Scenario.Keda(1000, 0, 30, 300),
+          List.of(),
+          Scenario.Rebalance.EAGER,
+          Optional.empty(),
+          Optional.empty());
     }
 
     @Test

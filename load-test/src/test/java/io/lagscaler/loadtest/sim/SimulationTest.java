@@ -41,26 +41,16 @@ class SimulationTest {
         List.of(new Scenario.Point(0, rate)),
         Optional.empty(),
         List.of(),
-        new Scenario.Keda(1000, 0, 30, 300));
+        new Scenario.Keda(1000, 0, 30, 300),
+        List.of(),
+        Scenario.Rebalance.EAGER,
+        Optional.empty(),
+        Optional.empty());
   }
 
   /** A policy that sets {@code target} replicas at second 0 and never changes them. */
   static Autoscaler fixed(int target) {
-    return new Autoscaler() {
-      @Override
-      public String name() {
-        return "fixed";
-      }
-
-      @Override
-      public Action tick(
-          int t,
-          java.util.function.Supplier<io.lagscaler.observe.GroupOffsets.Read> read,
-          int replicas,
-          int ready) {
-        return new Action(target, "FIXED");
-      }
-    };
+    return Autoscaler.holding(target, "fixed");
   }
 
   @Nested
@@ -217,7 +207,8 @@ class SimulationTest {
               "\"replicaSeconds\":",
               "\"scalingEvents\":",
               "\"rebalanceSeconds\":",
-              "\"finalLag\":");
+              "\"finalLag\":",
+              "\"oversizedSeconds\":");
       List<String> csv = Files.readAllLines(timeline);
       assertThat(csv.getFirst())
           .isEqualTo("t,rate,lag,timeLagSeconds,replicas,readyReplicas,reason");
