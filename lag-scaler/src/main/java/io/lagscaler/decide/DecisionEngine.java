@@ -232,9 +232,7 @@ public final class DecisionEngine {
             m.arrival(),
             m.slope(),
             pause.seconds(),
-            m.saturated()
-                ? Math.max(learned.highestRate(), m.perReplicaRate())
-                : learned.highestRate(),
+            Math.max(learned.highestRate(), m.shownRate()),
             m.saturated() ? Optional.of(now) : learned.rateCheckedAt(),
             ProbeVerdict.nextWait(c, verdict));
     Optional<Instant> keptUpSince =

@@ -14,8 +14,8 @@ import java.util.OptionalDouble;
  * @param arrivalRate smoothed msgs/s produced; empty until two polls were seen
  * @param arrivalSlope smoothed change of the arrival rate, msgs/s per second
  * @param rebalanceSeconds how long a change pauses the group: measured, or the policy's guess
- * @param highestRate the highest per-replica rate measured saturated (0 before any): a rate that
- *     fell below it (a slow downstream) may come back
+ * @param highestRate the most per replica the group ever showed (saturated, or consumed per member;
+ *     0 before any): a rate estimate that fell below it (a slow downstream) may come back
  * @param rateCheckedAt when the per-replica rate was last measured saturated or checked by a probe
  *     (its age is how far it can be trusted); empty before either
  * @param probeWait how long the group must keep up, far from saturation, before a probe checks the

@@ -28,6 +28,8 @@ import java.util.OptionalDouble;
  * @param keepsUp the group consumed at least what arrived over a steady interval
  * @param steady both polls saw the same stable, fully ready group
  * @param saturated the group was saturated over the interval: the per-replica rate was measured
+ * @param shownRate the most per replica the group showed over the interval: the saturated sample,
+ *     or what it consumed per member (0 when neither was measured)
  */
 record Measurement(
     OptionalDouble arrival,
@@ -40,7 +42,8 @@ record Measurement(
     boolean progressSeen,
     boolean keepsUp,
     boolean steady,
-    boolean saturated) {
+    boolean saturated,
+    double shownRate) {
 
   /** This poll's offsets, to measure from at the next one. */
   static Sample sample(Instant now, GroupSignals.Observed o, int current, int ready) {
@@ -85,7 +88,8 @@ record Measurement(
           false,
           false,
           false,
-          false);
+          false,
+          0);
     }
     Sample p = prev.get();
     double dt = Duration.between(p.at(), now.at()).toMillis() / 1000.0;
@@ -146,6 +150,7 @@ record Measurement(
             && ((lagging > 0 && consumedLagging == 0)
                 || (now.totalLag() > 0 && consumed == 0 && produced > 0));
     boolean saturated = false;
+    double shown = 0;
     if (steady && consumedKnown && consumedLagging > 0) {
       int partitions = now.offsets().size();
       int members = now.members();
@@ -164,11 +169,13 @@ record Measurement(
         mu = measured ? mu + policy.rateSmoothing() * (sampleRate - mu) : sampleRate;
         measured = true;
         saturated = true;
+        shown = sampleRate;
       }
     }
     if (steady && consumption.isPresent()) {
       // Whatever the group consumes per member is a floor for what one replica can serve.
       mu = Math.max(mu, consumption.getAsDouble() / now.members());
+      shown = Math.max(shown, consumption.getAsDouble() / now.members());
     }
     boolean progressSeen = steady && consumedLagging > 0;
     boolean keepsUp =
@@ -188,6 +195,7 @@ record Measurement(
         progressSeen,
         keepsUp,
         steady,
-        saturated);
+        saturated,
+        shown);
   }
 }

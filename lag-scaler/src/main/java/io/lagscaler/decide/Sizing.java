@@ -31,12 +31,12 @@ final class Sizing implements Rule {
           yield p.set(current, Reason.WARMING_UP, "arrival rate not known yet");
         }
         double arrival = c.measured().arrival().getAsDouble();
-        double fraction = (arrival + lag / c.drain()) / capacity(c);
+        double fraction = (arrival + excess(c, lag) / c.drain()) / capacity(c);
         int n = Counts.countFor(fraction, c.partitions(), c.policy().evenDistribution());
         String cost = "";
         if (n > current && current > 0 && c.pause() > 0) {
           // Growing pauses the group too: size for what arrives during the pause as well.
-          fraction = (arrival + backlog(c) / c.drain()) / capacity(c);
+          fraction = (arrival + excess(c, backlog(c)) / c.drain()) / capacity(c);
           cost =
               String.format(
                   Locale.ROOT,
@@ -47,6 +47,18 @@ final class Sizing implements Rule {
         yield sized(p.withNeed(fraction), fraction, c, cost);
       }
     };
+  }
+
+  /**
+   * The part of a backlog that must drain: what exceeds the arrivals of the time lag the target can
+   * hold standing. A group consuming as fast as messages arrive keeps its time lag where it is; a
+   * time lag within the calm share of the target, leaving room for one rebalance pause, needs no
+   * replicas to bring it to zero.
+   */
+  static double excess(Context c, double backlog) {
+    double arrival = c.measured().arrival().orElse(0);
+    double standing = Math.max(0, c.target() * c.policy().standingLagShare() - c.pause());
+    return Math.max(0, backlog - arrival * standing);
   }
 
   /** msgs/s one replica is planned to serve: the learned rate at the target utilization. */

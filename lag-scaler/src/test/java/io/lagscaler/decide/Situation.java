@@ -92,7 +92,8 @@ final class Situation {
             progressSeen,
             keepsUp,
             steady,
-            saturated);
+            saturated,
+            0);
     Instant at = Polls.T0.plusSeconds(now);
     History history =
         new History(

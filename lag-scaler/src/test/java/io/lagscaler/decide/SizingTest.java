@@ -28,6 +28,19 @@ class SizingTest {
             hold,
             expect(6, Reason.SCALE_UP, "")),
         argumentSet(
+            "rate: only the backlog beyond what the target can hold standing drains",
+            // 3/4 of 30 s less a 2 s pause: 20.5 s x 400 = 8,200 may stand; of 12,000 behind and
+            // 800 arriving in the pause, 4,600 drain in the 20 s left: (400 + 230) / 90 = 7
+            Situation.of(
+                s -> {
+                  s.lagPerPartition = 1000;
+                  s.timeLag = 10.0;
+                  s.pause = 2;
+                  return s.policy(p -> p.standingLagShare(0.75));
+                }),
+            hold,
+            expect(7, Reason.SCALE_UP, "incl. 800 msgs arriving in a 2 s rebalance")),
+        argumentSet(
             "rate: an arrival not known yet holds",
             Situation.of(
                 s -> {

@@ -51,8 +51,7 @@ public final class LagScalerAutoscaler implements Autoscaler {
     }
     Instant now = Simulation.T0.plusSeconds(t);
     GroupSignals signals = tracker.update(now, query, read.get());
-    DecisionEngine.Outcome outcome =
-        engine.decide(now, signals, replicas, ready, policy, state);
+    DecisionEngine.Outcome outcome = engine.decide(now, signals, replicas, ready, policy, state);
     // The simulator applies every decision.
     state = outcome.next(true);
     reason = outcome.decision().reason().name();
