@@ -31,6 +31,23 @@ class SizeAheadTest {
                 Reason.SCALE_UP_AHEAD,
                 "arrival rising 10.0 msg/s per s, sized for 1,000 msg/s in 60 s")),
         argumentSet(
+            "waking from zero: the arrival seen now, not the smoothed one nor its slope",
+            // (400 + 1,200 / 29) / 90 = 4.9
+            Situation.of(
+                s -> {
+                  s.current = 0;
+                  s.arrival = 200;
+                  s.arrivalNow = 400;
+                  s.slope = 40;
+                  s.lagPerPartition = 100;
+                  return s.policy(p -> p.scaleToZero(true));
+                }),
+            proposing(3, 2.5),
+            expect(
+                5,
+                Reason.SCALE_UP_AHEAD,
+                "waking: sized for the 400 msg/s arriving now, not the smoothed 200")),
+        argumentSet(
             "falling arrival: the count for now",
             Situation.of(
                 s -> {
