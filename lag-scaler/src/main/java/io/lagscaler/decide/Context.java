@@ -112,6 +112,32 @@ record Context(
         .orElse(0.0);
   }
 
+  /** The window's arrivals with this poll's, oldest first. */
+  List<History.Arrival> arrivals() {
+    List<History.Arrival> all = new ArrayList<>(history.arrivals());
+    measured.arrivalNow().ifPresent(a -> all.add(new History.Arrival(now, a)));
+    return all;
+  }
+
+  /**
+   * The arrival the target can absorb: the mean over a window as long as the time left before the
+   * target (the time a message arriving now may wait), not only the latest rate. A load that swings
+   * faster than that is served at its mean, the backlog of each peak drained in the trough after
+   * it; one that stays high fills the window and is served in full. Empty before any arrival.
+   */
+  OptionalDouble absorbedArrival() {
+    Instant from = now.minusMillis(Math.round(drain() * 1000));
+    double sum = 0;
+    int n = 0;
+    for (History.Arrival a : arrivals()) {
+      if (a.at().isAfter(from)) {
+        sum += a.rate();
+        n++;
+      }
+    }
+    return n == 0 ? measured.arrival() : OptionalDouble.of(sum / n);
+  }
+
   /** At zero, lag passed the activation threshold: nothing consumes, nothing to settle. */
   boolean wakes() {
     return policy.scaleToZero() && current == 0 && lag() > policy.activationLag();

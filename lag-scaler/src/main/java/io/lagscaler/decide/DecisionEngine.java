@@ -169,7 +169,8 @@ public final class DecisionEngine {
             history.partitions(),
             history.rebalancingSince(),
             Optional.empty(),
-            history.probe());
+            history.probe(),
+            history.arrivals());
     Decision decision = Explanation.decision(now, current, p, figures, policy);
     return outcome(decision, new DecisionState(learned, next));
   }
@@ -247,7 +248,8 @@ public final class DecisionEngine {
             o.partitionCount(),
             pause.since(),
             keptUpSince,
-            verdict == ProbeVerdict.Verdict.NONE ? history.probe() : Optional.empty());
+            verdict == ProbeVerdict.Verdict.NONE ? history.probe() : Optional.empty(),
+            c.arrivals());
     Decision decision = Explanation.decision(now, current, p, figures, policy);
     return outcome(decision, new DecisionState(nextLearned, nextHistory));
   }
@@ -281,7 +283,8 @@ public final class DecisionEngine {
             h.partitions(),
             h.rebalancingSince(),
             Optional.empty(),
-            probe);
+            probe,
+            h.arrivals());
     return new Outcome(decision, new DecisionState(notApplied.learned(), applied), notApplied);
   }
 
@@ -330,6 +333,9 @@ public final class DecisionEngine {
         history.partitions(),
         history.rebalancingSince(),
         history.keptUpSince(),
-        history.probe());
+        history.probe(),
+        history.arrivals().stream()
+            .filter(a -> a.at().isAfter(now.minus(policy.targetLag())))
+            .toList());
   }
 }

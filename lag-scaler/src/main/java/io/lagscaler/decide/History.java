@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param rebalancingSince the first poll of the rebalance in progress
  * @param keptUpSince since when the group has kept up, caught up, at an unchanged count
  * @param probe the probe step down in progress, if any
+ * @param arrivals the arrival measured at each poll of the last {@code targetLag}, oldest first
  */
 public record History(
     List<ScaleEvent> events,
@@ -30,11 +31,13 @@ public record History(
     int partitions,
     Optional<Instant> rebalancingSince,
     Optional<Instant> keptUpSince,
-    Optional<Probe> probe) {
+    Optional<Probe> probe,
+    List<Arrival> arrivals) {
 
   public History {
     events = List.copyOf(events);
     recommendations = List.copyOf(recommendations);
+    arrivals = List.copyOf(arrivals);
   }
 
   /** Nothing happened yet. */
@@ -48,7 +51,8 @@ public record History(
         0,
         Optional.empty(),
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        List.of());
   }
 
   /** The newest change, if any is remembered. */
@@ -65,6 +69,9 @@ public record History(
    * @param rateBefore the per-replica estimate it checks
    */
   public record Probe(Instant at, int from, int to, double rateBefore) {}
+
+  /** The arrival rate measured over the interval ending at one poll. */
+  public record Arrival(Instant at, double rate) {}
 
   /** One change of the replica count. */
   public record ScaleEvent(Instant at, int from, int to) {

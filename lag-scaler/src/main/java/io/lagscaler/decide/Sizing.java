@@ -7,10 +7,15 @@ import java.util.Locale;
 /**
  * The need, and the count that serves it: in LAG mode the lag over {@code lagPerReplica} (KEDA's
  * meaning); in RATE mode (arrival + backlog / drain) over the per-replica rate the policy plans
- * for. A scale-up also drains what arrives during its own rebalance. With even distribution, the
- * smallest count whose busiest consumer keeps up. Sets the proposal's need for the rules after it.
+ * for, the arrival being the mean over the time left before the target ({@link
+ * Context#absorbedArrival()}). A scale-up also drains what arrives during its own rebalance. With
+ * even distribution, the smallest count whose busiest consumer keeps up. Sets the proposal's need
+ * for the rules after it.
  */
 final class Sizing implements Rule {
+
+  /** A mean this far from the latest smoothed rate is named in the explanation. */
+  static final double ABSORBED_NOTE = 0.05;
 
   @Override
   public Proposal apply(Proposal p, Context c) {
@@ -30,19 +35,29 @@ final class Sizing implements Rule {
         if (c.measured().arrival().isEmpty()) {
           yield p.set(current, Reason.WARMING_UP, "arrival rate not known yet");
         }
-        double arrival = c.measured().arrival().getAsDouble();
+        double arrival = c.absorbedArrival().getAsDouble();
         double fraction = (arrival + excess(c, lag) / c.drain()) / capacity(c);
         int n = Counts.countFor(fraction, c.partitions(), c.policy().evenDistribution());
-        String cost = "";
+        double latest = c.measured().arrival().getAsDouble();
+        // Say so when the mean the target absorbs is not the latest rate (a swinging load).
+        String cost =
+            Math.abs(arrival - latest) > ABSORBED_NOTE * latest
+                ? String.format(
+                    Locale.ROOT,
+                    "arrival averaged over the %.0f s left before the target: %s msg/s",
+                    c.drain(),
+                    num(arrival))
+                : "";
         if (n > current && current > 0 && c.pause() > 0) {
           // Growing pauses the group too: size for what arrives during the pause as well.
           fraction = (arrival + excess(c, backlog(c)) / c.drain()) / capacity(c);
           cost =
-              String.format(
-                  Locale.ROOT,
-                  "incl. %s msgs arriving in a %.0f s rebalance",
-                  num(arrival * c.pause()),
-                  c.pause());
+              (cost.isEmpty() ? "" : cost + ", ")
+                  + String.format(
+                      Locale.ROOT,
+                      "incl. %s msgs arriving in a %.0f s rebalance",
+                      num(latest * c.pause()),
+                      c.pause());
         }
         yield sized(p.withNeed(fraction), fraction, c, cost);
       }
@@ -56,7 +71,7 @@ final class Sizing implements Rule {
    * replicas to bring it to zero.
    */
   static double excess(Context c, double backlog) {
-    double arrival = c.measured().arrival().orElse(0);
+    double arrival = c.absorbedArrival().orElse(0);
     double standing = Math.max(0, c.target() * c.policy().standingLagShare() - c.pause());
     return Math.max(0, backlog - arrival * standing);
   }

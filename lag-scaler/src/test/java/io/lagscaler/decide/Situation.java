@@ -50,6 +50,7 @@ final class Situation {
   final List<Recommendation> recommendations = new ArrayList<>();
   Long idleSince;
   Long keptUpSince;
+  final List<History.Arrival> arrivals = new ArrayList<>();
   History.Probe probe;
   Learned learned = Learned.initial(ScalingPolicy.DEFAULTS);
 
@@ -65,6 +66,12 @@ final class Situation {
   /** A change from {@code from} to {@code to} at second {@code at}. */
   Situation event(long at, int from, int to) {
     events.add(new ScaleEvent(Polls.T0.plusSeconds(at), from, to));
+    return this;
+  }
+
+  /** The arrival measured at an earlier poll. */
+  Situation arrived(long at, double rate) {
+    arrivals.add(new History.Arrival(Polls.T0.plusSeconds(at), rate));
     return this;
   }
 
@@ -107,7 +114,8 @@ final class Situation {
             partitions,
             Optional.empty(),
             Optional.ofNullable(keptUpSince).map(Polls.T0::plusSeconds),
-            Optional.ofNullable(probe));
+            Optional.ofNullable(probe),
+            arrivals);
     return new Context(
         at,
         o,

@@ -41,6 +41,21 @@ class SizingTest {
             hold,
             expect(7, Reason.SCALE_UP, "incl. 800 msgs arriving in a 2 s rebalance")),
         argumentSet(
+            "rate: a load swinging faster than the time left is sized at its mean over it",
+            // 100 and 700 msg/s in the last 30 s: 400 / 90 = 4.4 (the smoothed 600 would ask 7)
+            Situation.of(
+                s -> {
+                  s.arrival = 600;
+                  s.arrivalNow = 700;
+                  s.current = 2;
+                  return s.arrived(960, 900).arrived(995, 100);
+                }),
+            Proposal.start(2),
+            expect(
+                5,
+                Reason.SCALE_UP,
+                "arrival averaged over the 30 s left before the target: 400 msg/s")),
+        argumentSet(
             "rate: an arrival not known yet holds",
             Situation.of(
                 s -> {
