@@ -301,6 +301,7 @@ public final class ConfigParser {
     b.idlePeriod(p.duration("idlePeriod", base.idlePeriod(), Duration.ZERO));
     b.evenDistribution(p.bool("evenDistribution", base.evenDistribution()));
     b.tolerance(p.number("tolerance", base.tolerance(), -1e-9, 0.99));
+    b.standingLagShare(p.number("standingLagShare", base.standingLagShare(), -1e-9, 0.99));
     b.settleTime(p.duration("settleTime", base.settleTime(), Duration.ZERO));
     b.maxScaleEventsPerHour(
         p.integer("maxScaleEventsPerHour", base.maxScaleEventsPerHour(), 1, 3600));

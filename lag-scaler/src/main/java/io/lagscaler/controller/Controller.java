@@ -67,6 +67,7 @@ public final class Controller implements AutoCloseable {
   private List<ControllerStatus.DiscoveryIssue> issues = List.of();
   private LagReader reader;
   private SignalTracker tracker;
+  private DecisionEngine engine;
   private Poll.PollStats lastPoll;
   private Instant lastSuccessfulPoll;
 
@@ -258,8 +259,10 @@ public final class Controller implements AutoCloseable {
       }
       reader = fresh;
       tracker = new SignalTracker(next.signals());
+      engine = new DecisionEngine(next.signals().stallAfter());
     } else if (!previous.signals().equals(next.signals())) {
       tracker = new SignalTracker(next.signals());
+      engine = new DecisionEngine(next.signals().stallAfter());
     }
     config = next;
     configLoadedAt = clock.instant();
@@ -283,20 +286,20 @@ public final class Controller implements AutoCloseable {
       ScaleState scale = scaler.read(workload);
       st.scale = scale;
       DecisionEngine.Outcome outcome =
-          DecisionEngine.decide(
+          engine.decide(
               now, signals, scale.desired(), scale.ready(), target.policy(), st.decisionState);
       Decision decision = outcome.decision();
       // Until the change is written (or, in a dry run, reported as if it were), the engine's
       // memory must not count it: a standby that took over would wait out a settle time for a
       // change it never made.
-      st.decisionState = outcome.state().withoutChangeAt(now);
+      st.decisionState = outcome.next(false);
       st.decision = decision;
       metrics.decision(target.name(), decision);
       Plan plan = Plan.of(decision, scale, leader, dryRun, Optional.ofNullable(st.annotated), now);
       Action action = actuator.carryOut(target.name(), workload, plan);
       remember(st, plan, now);
       if (action == Action.SCALED || action == Action.DRY_RUN) {
-        st.decisionState = outcome.state();
+        st.decisionState = outcome.next(true);
       }
       st.failures = 0;
       st.retryAt = null;

@@ -50,8 +50,22 @@ public enum Reason {
   HOLD_REBALANCING,
   /** Within the settle time after the last change: hold. */
   HOLD_SETTLING,
+  /**
+   * The per-replica rate estimate is old and the group keeps up far from saturation: a step down
+   * whose worst case (the estimate right) keeps the time lag within the target finds out.
+   */
+  PROBE_DOWN,
+  /** The probe step down fell behind: the estimate is confirmed, back to the count before it. */
+  PROBE_UNDONE,
+  /** The probe step down kept up: the per-replica rate is at least what the fewer replicas did. */
+  PROBE_KEPT_UP,
   /** The budget of scale events per hour is spent: hold. */
   EVENT_BUDGET,
+  /**
+   * The budget of scale events is spent, but this scale-down saves more replica-seconds before the
+   * budget frees a change than its rebalances cost: made anyway.
+   */
+  WORTH_A_REBALANCE,
   /** Limited by the scale-up rate policies of the period. */
   SCALE_UP_LIMIT,
   /** Limited by the scale-down rate policies of the period. */

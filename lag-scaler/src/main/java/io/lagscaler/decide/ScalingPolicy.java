@@ -15,6 +15,9 @@ import java.util.OptionalInt;
  * @param lagPerReplica LAG mode: messages of lag one replica is meant to carry (KEDA default 10)
  * @param targetLag the time-lag target; RATE mode drains the backlog within it
  * @param targetUtilization RATE mode: the fraction of a replica's measured rate to plan for
+ * @param standingLagShare RATE mode: the share of the target the time lag may hold standing (less
+ *     one rebalance pause): a group consuming as fast as messages arrive keeps its time lag, so
+ *     only the backlog beyond it is drained within the time left; 0 drains every backlog
  * @param priorReplicaRate RATE mode: msgs/s one replica is assumed to serve until measured
  * @param rateSmoothing weight of a new per-replica rate measurement in its moving average
  * @param arrivalSmoothing weight of a new arrival-rate measurement in its moving average
@@ -42,6 +45,7 @@ public record ScalingPolicy(
     long lagPerReplica,
     Duration targetLag,
     double targetUtilization,
+    double standingLagShare,
     double priorReplicaRate,
     double rateSmoothing,
     double arrivalSmoothing,
@@ -127,6 +131,7 @@ public record ScalingPolicy(
           10,
           Duration.ofSeconds(30),
           0.9,
+          0.75,
           100,
           0.3,
           0.5,
@@ -169,6 +174,9 @@ public record ScalingPolicy(
     }
     if (!(targetUtilization > 0 && targetUtilization <= 1)) {
       errors.add("targetUtilization must be in (0, 1], was " + targetUtilization);
+    }
+    if (!(standingLagShare >= 0 && standingLagShare < 1)) {
+      errors.add("standingLagShare must be in [0, 1), was " + standingLagShare);
     }
     if (!(priorReplicaRate > 0)) {
       errors.add("priorReplicaRate must be > 0, was " + priorReplicaRate);
@@ -257,6 +265,7 @@ public record ScalingPolicy(
     private long lagPerReplica;
     private Duration targetLag;
     private double targetUtilization;
+    private double standingLagShare;
     private double priorReplicaRate;
     private double rateSmoothing;
     private double arrivalSmoothing;
@@ -283,6 +292,7 @@ public record ScalingPolicy(
       lagPerReplica = p.lagPerReplica;
       targetLag = p.targetLag;
       targetUtilization = p.targetUtilization;
+      standingLagShare = p.standingLagShare;
       priorReplicaRate = p.priorReplicaRate;
       rateSmoothing = p.rateSmoothing;
       arrivalSmoothing = p.arrivalSmoothing;
@@ -322,6 +332,11 @@ public record ScalingPolicy(
 
     public Builder targetUtilization(double v) {
       targetUtilization = v;
+      return this;
+    }
+
+    public Builder standingLagShare(double v) {
+      standingLagShare = v;
       return this;
     }
 
@@ -431,6 +446,7 @@ public record ScalingPolicy(
           lagPerReplica,
           targetLag,
           targetUtilization,
+          standingLagShare,
           priorReplicaRate,
           rateSmoothing,
           arrivalSmoothing,

@@ -118,7 +118,8 @@ class DecisionEnginePropertiesTest {
       GroupSignals signals = poll.signals(run.partitions(), current, ready);
       boolean unknown = m.fails() || m.lagUnknown();
       Decision d =
-          DecisionEngine.decide(Polls.T0.plusSeconds(t), signals, current, ready, policy, state)
+          Polls.ENGINE
+              .decide(Polls.T0.plusSeconds(t), signals, current, ready, policy, state)
               .decision();
       String why = d.explanation();
 
@@ -147,8 +148,9 @@ class DecisionEnginePropertiesTest {
       assertThat(why).contains("(" + d.reason().name() + ")");
 
       state =
-          DecisionEngine.decide(Polls.T0.plusSeconds(t), signals, current, ready, policy, state)
-              .state();
+          Polls.ENGINE
+              .decide(Polls.T0.plusSeconds(t), signals, current, ready, policy, state)
+              .next(true);
       partitionsKnown |= !unknown;
       current = d.replicas();
     }

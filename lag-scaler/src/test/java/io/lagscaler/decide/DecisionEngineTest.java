@@ -40,14 +40,15 @@ class DecisionEngineTest {
   }
 
   /**
-   * One feature at a time: no even spreading, tolerance, settling, stepping ahead, stabilization or
-   * rate limits, unless a case turns one on.
+   * One feature at a time: no even spreading, tolerance, standing time lag, settling, stepping
+   * ahead, stabilization or rate limits, unless a case turns one on.
    */
   static ScalingPolicy.Builder plain() {
     return ScalingPolicy.builder()
         .maxReplicas(20)
         .evenDistribution(false)
         .tolerance(0)
+        .standingLagShare(0)
         .settleTime(Duration.ZERO)
         .stepAhead(Duration.ZERO)
         .expectedRebalance(Duration.ZERO)
@@ -92,6 +93,21 @@ class DecisionEngineTest {
                         Reason.SCALE_UP,
                         "Scaled up from 2 to 18 (SCALE_UP): lag 26,400, time lag 12 s <= target 30"
                             + " s, arrival 2,400 msg/s, per-replica 240 msg/s")))),
+        argumentSet(
+            "rate: a time lag the target can hold standing needs no replicas to bring it to zero",
+            new Case(
+                plain().standingLagShare(0.75).build(),
+                24,
+                2,
+                List.of(
+                    expect(at(0, 300, 0).timeLag(10), 2, Reason.WARMING_UP),
+                    // As in the first case, but 3/4 of 30 s of arrivals (54,000) may stand: the
+                    // 26,400 behind need no draining. 2,400 / 216 = 11.1
+                    expect(
+                        at(10, 1300, 200).timeLag(12),
+                        12,
+                        Reason.SCALE_UP,
+                        "Scaled up from 2 to 12 (SCALE_UP): lag 26,400, time lag 12 s")))),
         argumentSet(
             "rate: a time lag over target drains within a quarter of it",
             new Case(
@@ -635,7 +651,7 @@ class DecisionEngineTest {
     for (Expect e : c.steps()) {
       int ready = e.poll().ready() != null ? e.poll().ready() : current;
       DecisionEngine.Outcome out =
-          DecisionEngine.decide(
+          Polls.ENGINE.decide(
               Polls.T0.plusSeconds(e.poll().decidedAt()),
               e.poll().signals(c.partitions(), current, ready),
               current,
@@ -653,7 +669,7 @@ class DecisionEngineTest {
           .as("explanation at t=%d", e.poll().t())
           .contains(e.explains())
           .contains("(" + e.reason().name() + ")");
-      state = out.state();
+      state = out.next(true);
       current = d.replicas();
     }
   }

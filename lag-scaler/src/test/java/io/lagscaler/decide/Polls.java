@@ -8,6 +8,7 @@ import io.lagscaler.signals.GroupSignals;
 import io.lagscaler.signals.PartitionLag;
 import io.lagscaler.signals.PartitionSignals;
 import io.lagscaler.signals.PartitionStatus;
+import io.lagscaler.signals.SignalSettings;
 import io.lagscaler.signals.TimeLag;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +24,9 @@ import java.util.OptionalDouble;
 final class Polls {
 
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  /** The engine as the controller builds it with the default signal settings. */
+  static final DecisionEngine ENGINE = new DecisionEngine(SignalSettings.DEFAULTS.stallAfter());
 
   private Polls() {}
 

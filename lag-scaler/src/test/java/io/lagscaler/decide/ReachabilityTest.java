@@ -11,7 +11,8 @@ class ReachabilityTest {
 
   private static Decision decide(
       ScalingPolicy policy, int current, long lagPerPartition, double timeLag) {
-    return DecisionEngine.decide(
+    return Polls.ENGINE
+        .decide(
             Polls.T0,
             Polls.at(0, lagPerPartition, 0).timeLag(timeLag).signals(PARTITIONS, current, current),
             current,

@@ -19,6 +19,7 @@ public final class LagScalerAutoscaler implements Autoscaler {
 
   private final ScalingPolicy policy;
   private final SignalTracker tracker = new SignalTracker(SignalSettings.DEFAULTS);
+  private final DecisionEngine engine = new DecisionEngine(SignalSettings.DEFAULTS.stallAfter());
   private final GroupQuery query;
   private DecisionState state;
   private String reason = "START";
@@ -50,9 +51,9 @@ public final class LagScalerAutoscaler implements Autoscaler {
     }
     Instant now = Simulation.T0.plusSeconds(t);
     GroupSignals signals = tracker.update(now, query, read.get());
-    DecisionEngine.Outcome outcome =
-        DecisionEngine.decide(now, signals, replicas, ready, policy, state);
-    state = outcome.state();
+    DecisionEngine.Outcome outcome = engine.decide(now, signals, replicas, ready, policy, state);
+    // The simulator applies every decision.
+    state = outcome.next(true);
     reason = outcome.decision().reason().name();
     return new Action(outcome.decision().replicas(), reason);
   }

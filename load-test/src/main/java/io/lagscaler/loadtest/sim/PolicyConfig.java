@@ -39,6 +39,7 @@ public final class PolicyConfig {
           "idlePeriodSeconds",
           "evenDistribution",
           "tolerance",
+          "standingLagShare",
           "scaleUp",
           "scaleDown",
           "settleTimeSeconds",
@@ -108,6 +109,9 @@ public final class PolicyConfig {
     }
     if (f.has("tolerance")) {
       b.tolerance(f.number("tolerance"));
+    }
+    if (f.has("standingLagShare")) {
+      b.standingLagShare(f.number("standingLagShare"));
     }
     if (f.has("scaleUp")) {
       b.scaleUp(rules(f, "scaleUp", source));
