@@ -55,6 +55,12 @@ lag-scaler.io/environment: {{ .Values.environment | quote }}
 {{- $targets = append $targets (merge (deepCopy .) (dict "namespace" $.Release.Namespace)) -}}
 {{- end -}}
 {{- $_ := set $config "targets" $targets -}}
+{{- /* kafka (one cluster, always in the defaults) or kafkaClusters (named ones), never both. */ -}}
+{{- if $config.kafkaClusters -}}
+{{- $_ := unset $config "kafka" -}}
+{{- else -}}
+{{- $_ := unset $config "kafkaClusters" -}}
+{{- end -}}
 {{- toYaml $config -}}
 {{- end -}}
 

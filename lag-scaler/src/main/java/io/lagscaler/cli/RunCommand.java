@@ -4,8 +4,8 @@ import io.lagscaler.act.Leadership;
 import io.lagscaler.config.FileConfigSource;
 import io.lagscaler.config.InvalidConfigException;
 import io.lagscaler.config.KafkaClientProperties;
-import io.lagscaler.config.ScalerConfig;
 import io.lagscaler.controller.Controller;
+import io.lagscaler.controller.LagReaders;
 import io.lagscaler.explain.ScalerMetrics;
 import io.lagscaler.http.StatusServer;
 import io.lagscaler.kubernetes.KubernetesClients;
@@ -25,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -157,12 +156,12 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         leadership = election;
       }
 
-      Function<ScalerConfig, LagReader> readers =
-          config -> {
+      LagReaders readers =
+          (cluster, kafka) -> {
             try {
-              KafkaClientProperties props = KafkaClientProperties.resolve(config.kafka());
-              LOG.info("connecting to Kafka with {}", props.redacted());
-              return LagReader.connect(props.forClient(), config.kafka().requestTimeout(), clock);
+              KafkaClientProperties props = KafkaClientProperties.resolve(kafka);
+              LOG.info("connecting to Kafka cluster {} with {}", cluster, props.redacted());
+              return LagReader.connect(props.forClient(), kafka.requestTimeout(), clock);
             } catch (InvalidConfigException e) {
               throw new IllegalStateException(e.getMessage(), e);
             }

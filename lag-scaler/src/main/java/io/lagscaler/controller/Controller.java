@@ -16,10 +16,8 @@ import io.lagscaler.decide.DecisionState;
 import io.lagscaler.decide.ScalingPolicy;
 import io.lagscaler.explain.ScalerMetrics;
 import io.lagscaler.observe.GroupOffsets;
-import io.lagscaler.observe.LagReader;
 import io.lagscaler.observe.Poll;
 import io.lagscaler.signals.GroupSignals;
-import io.lagscaler.signals.SignalTracker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +45,7 @@ public final class Controller implements AutoCloseable {
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
   private static final Duration ANNOTATE_EVERY = Duration.ofMinutes(1);
 
-  private final Function<ScalerConfig, LagReader> readers;
+  private final ClusterObservers clusters;
   private final Scaler scaler;
   private final DecisionRecorder recorder;
   private final Leadership leadership;
@@ -63,13 +61,11 @@ public final class Controller implements AutoCloseable {
   private ScalerConfig config;
   private Instant configLoadedAt;
   private volatile ControllerStatus.ConfigRejection rejection;
-  private LagReader reader;
-  private SignalTracker tracker;
   private Poll.PollStats lastPoll;
   private Instant lastSuccessfulPoll;
 
   public Controller(
-      Function<ScalerConfig, LagReader> readers,
+      LagReaders readers,
       Scaler scaler,
       DecisionRecorder recorder,
       Leadership leadership,
@@ -80,7 +76,7 @@ public final class Controller implements AutoCloseable {
       boolean dryRunOverride) {
     this.environment = environment;
     this.dryRunOverride = dryRunOverride;
-    this.readers = readers;
+    this.clusters = new ClusterObservers(readers, clock);
     this.scaler = scaler;
     this.recorder = recorder;
     this.leadership = leadership;
@@ -100,7 +96,7 @@ public final class Controller implements AutoCloseable {
     try {
       ScalerConfig parsed = ConfigParser.parse(yaml);
       // Secrets must resolve now: a config whose password is missing is rejected, not applied.
-      io.lagscaler.config.KafkaClientProperties.resolve(parsed.kafka(), environment);
+      resolveSecrets(parsed);
       pending.set(parsed);
       rejection = null;
       metrics.configReload(true);
@@ -159,9 +155,12 @@ public final class Controller implements AutoCloseable {
     if (config == null) {
       return status;
     }
-    Poll poll = reader.poll(config.groupQueries());
-    Map<String, GroupSignals> signals = tracker.update(poll, config.groupQueries());
-    metrics.record(poll, signals);
+    Map<String, ClusterObservers.ClusterRead> reads = clusters.pollAll(config);
+    Poll poll =
+        Poll.combined(reads.values().stream().map(ClusterObservers.ClusterRead::poll).toList());
+    Map<String, GroupSignals> allSignals = new java.util.LinkedHashMap<>();
+    reads.values().forEach(r -> r.signals().forEach(allSignals::putIfAbsent));
+    metrics.record(poll, allSignals);
     lastPoll = poll.stats();
     boolean kafkaAnswered =
         poll.groups().values().stream().anyMatch(GroupOffsets.Read.class::isInstance);
@@ -169,10 +168,11 @@ public final class Controller implements AutoCloseable {
     metrics.leader(leader);
     List<TargetStatus> out = new ArrayList<>();
     for (ScalerConfig.Target target : config.targets()) {
-      GroupSignals groupSignals =
-          signals.getOrDefault(
-              target.consumerGroup(),
-              new GroupSignals.Unavailable(target.consumerGroup(), poll.at(), "not read"));
+      ClusterObservers.ClusterRead read = reads.get(target.kafkaCluster());
+      GroupSignals groupSignals = read == null ? null : read.signals().get(target.consumerGroup());
+      if (groupSignals == null) {
+        groupSignals = new GroupSignals.Unavailable(target.consumerGroup(), poll.at(), "not read");
+      }
       out.add(reconcile(target, groupSignals, poll.at(), leader));
     }
     if (kafkaAnswered) {
@@ -189,19 +189,7 @@ public final class Controller implements AutoCloseable {
     if (next == null) {
       return;
     }
-    ScalerConfig previous = config;
-    if (previous == null || !previous.kafka().equals(next.kafka())) {
-      // New Kafka settings need a new client; the old history still describes the same
-      // cluster only if the bootstrap servers are unchanged, so start it again.
-      LagReader fresh = readers.apply(next);
-      if (reader != null) {
-        reader.close();
-      }
-      reader = fresh;
-      tracker = new SignalTracker(next.signals());
-    } else if (!previous.signals().equals(next.signals())) {
-      tracker = new SignalTracker(next.signals());
-    }
+    clusters.configure(next);
     // Targets that disappeared lose their state; targets whose policy changed keep their
     // learned rates but restart the policy's own bookkeeping.
     Map<String, ScalerConfig.Target> byName = new HashMap<>();
@@ -381,11 +369,25 @@ public final class Controller implements AutoCloseable {
         targetStatuses);
   }
 
+  /** Every cluster's secrets must resolve now: a config whose password is missing is rejected. */
+  private void resolveSecrets(ScalerConfig parsed) throws InvalidConfigException {
+    List<io.lagscaler.config.ConfigError> errors = new ArrayList<>();
+    for (var cluster : parsed.kafkaClusters().entrySet()) {
+      try {
+        io.lagscaler.config.KafkaClientProperties.resolve(
+            parsed.clusterSection(cluster.getKey()), cluster.getValue(), environment);
+      } catch (InvalidConfigException e) {
+        errors.addAll(e.errors());
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidConfigException(errors);
+    }
+  }
+
   @Override
   public void close() {
-    if (reader != null) {
-      reader.close();
-    }
+    clusters.close();
   }
 
   /** What the controller remembers of one target between polls. */
