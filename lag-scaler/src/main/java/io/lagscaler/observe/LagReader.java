@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -282,10 +283,39 @@ public final class LagReader implements AutoCloseable {
   }
 
   private static Description any(ConsumerGroupDescription d) {
+    if (d.type() != GroupType.CONSUMER) {
+      return new Description(state(d.groupState()), d.members().size(), GroupProtocol.CLASSIC);
+    }
+    List<Optional<Integer>> memberEpochs = new ArrayList<>();
+    d.members().forEach(m -> memberEpochs.add(m.memberEpoch()));
     return new Description(
-        state(d.groupState()),
+        consumerProtocolState(
+            state(d.groupState()), d.groupEpoch(), d.targetAssignmentEpoch(), memberEpochs),
         d.members().size(),
-        d.type() == GroupType.CONSUMER ? GroupProtocol.CONSUMER : GroupProtocol.CLASSIC);
+        GroupProtocol.CONSUMER);
+  }
+
+  /**
+   * A KIP-848 group's state from its epochs, which tell a rebalance in progress directly: the group
+   * epoch ahead of the target assignment's (the broker has not computed the new assignment yet), or
+   * a member's epoch behind the target assignment's (it has not finished revoking or taking
+   * partitions). Brokers that do not report epochs (older than the consumer protocol's GA) leave
+   * the reported state.
+   */
+  static GroupState consumerProtocolState(
+      GroupState reported,
+      Optional<Integer> groupEpoch,
+      Optional<Integer> targetAssignmentEpoch,
+      List<Optional<Integer>> memberEpochs) {
+    if (groupEpoch.isEmpty() || targetAssignmentEpoch.isEmpty()) {
+      return reported;
+    }
+    if (reported != GroupState.STABLE && reported != GroupState.REBALANCING) {
+      return reported; // empty, dead or unknown: no members to reconcile, whatever the epochs say
+    }
+    int target = targetAssignmentEpoch.get();
+    boolean membersBehind = memberEpochs.stream().anyMatch(e -> e.isPresent() && e.get() != target);
+    return groupEpoch.get() > target || membersBehind ? GroupState.REBALANCING : GroupState.STABLE;
   }
 
   private static Description classic(ClassicGroupDescription d) {
