@@ -280,7 +280,8 @@ public final class ConfigParser {
             s.integer("historySize", d.historySize(), 2, 4096),
             s.duration("rateWindow", d.rateWindow(), Duration.ofSeconds(1)),
             s.duration("statusWindow", d.statusWindow(), Duration.ofSeconds(1)),
-            s.duration("stallAfter", d.stallAfter(), Duration.ofSeconds(1)));
+            s.duration("stallAfter", d.stallAfter(), Duration.ofSeconds(1)),
+            s.enumValue("timeLag", SignalSettings.TimeLagSource.class, d.timeLag()));
     s.finish();
     return settings;
   }

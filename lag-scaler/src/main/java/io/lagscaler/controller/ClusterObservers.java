@@ -155,7 +155,9 @@ final class ClusterObservers implements AutoCloseable {
   }
 
   private static ClusterRead read(Observer o, List<GroupQuery> queries) {
-    Poll poll = o.reader.poll(queries);
+    Poll poll =
+        o.reader.poll(
+            queries, o.signalSettings.timeLag() == SignalSettings.TimeLagSource.RECORD_TIMESTAMP);
     synchronized (o) {
       return new ClusterRead(poll, o.tracker.update(poll, queries));
     }

@@ -70,11 +70,23 @@ public final class LagReader implements AutoCloseable {
    */
   private final Map<String, GroupProtocol> lastProtocol = new HashMap<>();
 
-  LagReader(Admin admin, Duration timeout, Duration metadataMaxAge, Clock clock) {
+  /** Reads records' timestamps when a poll asks for them; its consumer opens at first use. */
+  private final RecordTimestamps recordTimestamps;
+
+  /** How many partitions of each group have their record's timestamp read: its worst few. */
+  static final int DECIDING_PARTITIONS = 3;
+
+  LagReader(
+      Admin admin,
+      Duration timeout,
+      Duration metadataMaxAge,
+      Clock clock,
+      Map<String, Object> clientProperties) {
     this.admin = admin;
     this.timeout = timeout;
     this.metadataMaxAge = metadataMaxAge;
     this.clock = clock;
+    this.recordTimestamps = new RecordTimestamps(clientProperties);
   }
 
   private record CachedCount(int partitions, long fetchedNanos) {}
@@ -102,11 +114,20 @@ public final class LagReader implements AutoCloseable {
     config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "lag-scaler");
     config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    return new LagReader(Admin.create(config), timeout, metadataMaxAge, clock);
+    return new LagReader(Admin.create(config), timeout, metadataMaxAge, clock, config);
   }
 
   /** Reads every group of {@code queries} at once. Never throws for one group's failure. */
   public Poll poll(List<GroupQuery> queries) {
+    return poll(queries, false);
+  }
+
+  /**
+   * As {@link #poll(List)}; with {@code recordTimestamps}, also the timestamp of the record at the
+   * committed offset of each group's worst few partitions (by lag), read with one bounded fetch per
+   * broker (see {@link RecordTimestamps}) within what is left of the timeout.
+   */
+  public Poll poll(List<GroupQuery> queries, boolean recordTimestamps) {
     long requestsBefore = requestCount();
     long startNanos = System.nanoTime();
     Deadline deadline = new Deadline(timeout);
@@ -180,6 +201,17 @@ public final class LagReader implements AutoCloseable {
       }
       groups.put(query.group(), result);
     }
+    Map<PartitionKey, Poll.RecordTime> recordTimes = new HashMap<>();
+    if (recordTimestamps) {
+      Map<TopicPartition, Long> wanted = decidingOffsets(groups.values());
+      recordTimes = new HashMap<>();
+      for (var e :
+          this.recordTimestamps
+              .read(wanted, Duration.ofMillis(deadline.remainingMillis()))
+              .entrySet()) {
+        recordTimes.put(new PartitionKey(e.getKey().topic(), e.getKey().partition()), e.getValue());
+      }
+    }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
     return new Poll(
         clock.instant(),
@@ -189,7 +221,40 @@ public final class LagReader implements AutoCloseable {
             requestCount() - requestsBefore,
             brokerCount(),
             allPartitions.size(),
-            groupPartitions));
+            groupPartitions),
+        recordTimes);
+  }
+
+  /**
+   * The committed offsets whose record decides each group's time lag: its {@value
+   * #DECIDING_PARTITIONS} partitions with the most lag. Two groups on one partition at different
+   * offsets: the lower offset (the older record) is read, the other group interpolates.
+   */
+  static Map<TopicPartition, Long> decidingOffsets(Collection<GroupOffsets> groups) {
+    Map<TopicPartition, Long> wanted = new HashMap<>();
+    for (GroupOffsets g : groups) {
+      if (!(g instanceof GroupOffsets.Read read)) {
+        continue;
+      }
+      read.partitions().stream()
+          .filter(
+              p ->
+                  p.committed() instanceof Offset.Known(long c)
+                      && p.logEnd() instanceof Offset.Known(long end)
+                      && end > c)
+          .sorted(
+              java.util.Comparator.comparingLong(
+                      (PartitionOffsets p) -> p.logEnd().orElse(0) - p.committed().orElse(0))
+                  .reversed())
+          .limit(DECIDING_PARTITIONS)
+          .forEach(
+              p ->
+                  wanted.merge(
+                      new TopicPartition(p.partition().topic(), p.partition().partition()),
+                      p.committed().orElse(0),
+                      Math::min));
+    }
+    return wanted;
   }
 
   /** The ids of every consumer group the cluster knows (classic and consumer protocol). */
@@ -224,6 +289,7 @@ public final class LagReader implements AutoCloseable {
 
   @Override
   public void close() {
+    recordTimestamps.close();
     admin.close(Duration.ofSeconds(5));
   }
 
@@ -565,7 +631,7 @@ public final class LagReader implements AutoCloseable {
         total += ((Number) e.getValue().metricValue()).doubleValue();
       }
     }
-    return Math.round(total);
+    return Math.round(total) + recordTimestamps.requestCount();
   }
 
   /** Brokers this client has talked to, from its per-node metrics (no extra request). */

@@ -9,12 +9,30 @@ import java.util.Map;
  *
  * @param at when the read completed (offsets are read within {@code stats.duration()} before)
  * @param groups by group id, in query order
+ * @param recordTimes the timestamp of the record at an offset, for the partitions whose record was
+ *     read this poll (empty unless record timestamps were asked for)
  */
-public record Poll(Instant at, Map<String, GroupOffsets> groups, PollStats stats) {
+public record Poll(
+    Instant at,
+    Map<String, GroupOffsets> groups,
+    PollStats stats,
+    Map<PartitionKey, RecordTime> recordTimes) {
 
   public Poll {
     groups = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(groups));
+    recordTimes = Map.copyOf(recordTimes);
   }
+
+  /** A poll without record timestamps. */
+  public Poll(Instant at, Map<String, GroupOffsets> groups, PollStats stats) {
+    this(at, groups, stats, Map.of());
+  }
+
+  /**
+   * When the record at {@code offset} of a partition was written (its timestamp: the producer's
+   * create time, or the broker's append time).
+   */
+  public record RecordTime(long offset, long timestampMillis) {}
 
   /**
    * A poll that read nothing: every group of {@code groupIds} failed with {@code error} (a cluster
@@ -33,6 +51,7 @@ public record Poll(Instant at, Map<String, GroupOffsets> groups, PollStats stats
   public static Poll combined(java.util.List<Poll> polls) {
     Instant at = Instant.EPOCH;
     Map<String, GroupOffsets> groups = new java.util.LinkedHashMap<>();
+    Map<PartitionKey, RecordTime> recordTimes = new java.util.HashMap<>();
     Duration duration = Duration.ZERO;
     long requests = 0;
     int brokers = 0;
@@ -41,6 +60,7 @@ public record Poll(Instant at, Map<String, GroupOffsets> groups, PollStats stats
     for (Poll p : polls) {
       at = p.at().isAfter(at) ? p.at() : at;
       p.groups().forEach(groups::putIfAbsent);
+      p.recordTimes().forEach(recordTimes::putIfAbsent);
       PollStats s = p.stats();
       duration = s.duration().compareTo(duration) > 0 ? s.duration() : duration;
       requests += s.brokerRequests();
@@ -49,7 +69,10 @@ public record Poll(Instant at, Map<String, GroupOffsets> groups, PollStats stats
       groupPartitions += s.groupPartitions();
     }
     return new Poll(
-        at, groups, new PollStats(duration, requests, brokers, partitions, groupPartitions));
+        at,
+        groups,
+        new PollStats(duration, requests, brokers, partitions, groupPartitions),
+        recordTimes);
   }
 
   /**

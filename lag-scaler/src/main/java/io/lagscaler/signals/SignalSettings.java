@@ -11,13 +11,39 @@ import java.time.Duration;
  *     SampleRing#rate})
  * @param statusWindow partition status looks at the samples of this window
  * @param stallAfter a committed offset unchanged for this long, with lag and members, is STALLED
+ * @param timeLag how the time lag of a partition is found
  */
 public record SignalSettings(
-    int historySize, Duration rateWindow, Duration statusWindow, Duration stallAfter) {
+    int historySize,
+    Duration rateWindow,
+    Duration statusWindow,
+    Duration stallAfter,
+    TimeLagSource timeLag) {
 
   public static final SignalSettings DEFAULTS =
       new SignalSettings(
-          64, Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(120));
+          64,
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(120),
+          Duration.ofSeconds(120),
+          TimeLagSource.INTERPOLATED);
+
+  /** How a partition's time lag is found. */
+  public enum TimeLagSource {
+    /** From the log end's history (kafka-lag-exporter's method): no extra read. */
+    INTERPOLATED,
+    /**
+     * For the partitions that decide (each group's worst few), from the timestamp of the record at
+     * the committed offset, read with one bounded fetch per broker per poll; the others, and any
+     * whose record is gone or unreadable, interpolated.
+     */
+    RECORD_TIMESTAMP
+  }
+
+  /** The same settings with another time lag source. */
+  public SignalSettings withTimeLag(TimeLagSource source) {
+    return new SignalSettings(historySize, rateWindow, statusWindow, stallAfter, source);
+  }
 
   public SignalSettings {
     if (historySize < 2) {
@@ -29,6 +55,7 @@ public record SignalSettings(
     if (statusWindow.isNegative() || statusWindow.isZero()) {
       throw new IllegalArgumentException("statusWindow must be > 0, was " + statusWindow);
     }
+    java.util.Objects.requireNonNull(timeLag, "timeLag");
     if (stallAfter.isNegative() || stallAfter.isZero()) {
       throw new IllegalArgumentException("stallAfter must be > 0, was " + stallAfter);
     }

@@ -50,7 +50,7 @@ public final class SignalTracker {
       queried.add(query.group());
       GroupOffsets offsets = poll.groups().get(query.group());
       if (offsets != null) {
-        out.put(query.group(), update(poll.at(), query, offsets));
+        out.put(query.group(), update(poll.at(), query, offsets, poll.recordTimes()));
       }
     }
     commits.keySet().retainAll(queried);
@@ -63,14 +63,26 @@ public final class SignalTracker {
 
   /** Signals of one group from its offsets read at {@code at}. */
   public GroupSignals update(Instant at, GroupQuery query, GroupOffsets offsets) {
+    return update(at, query, offsets, Map.of());
+  }
+
+  private GroupSignals update(
+      Instant at,
+      GroupQuery query,
+      GroupOffsets offsets,
+      Map<PartitionKey, Poll.RecordTime> recordTimes) {
     return switch (offsets) {
       case GroupOffsets.Failed(String group, String error) ->
           new GroupSignals.Unavailable(group, at, error);
-      case GroupOffsets.Read read -> observe(at, query, read);
+      case GroupOffsets.Read read -> observe(at, query, read, recordTimes);
     };
   }
 
-  private GroupSignals.Observed observe(Instant at, GroupQuery query, GroupOffsets.Read read) {
+  private GroupSignals.Observed observe(
+      Instant at,
+      GroupQuery query,
+      GroupOffsets.Read read,
+      Map<PartitionKey, Poll.RecordTime> recordTimes) {
     long now = at.toEpochMilli();
     Map<PartitionKey, SampleRing> groupCommits =
         commits.computeIfAbsent(read.group(), g -> new HashMap<>());
@@ -108,7 +120,11 @@ public final class SignalTracker {
           && lag instanceof PartitionLag.Known(long messages, var basis)) {
         commitRing.addCompressed(now, committed, messages);
       }
-      TimeLag timeLag = timeLag(p, lag, logRing, now);
+      TimeLag timeLag =
+          settings.timeLag() == SignalSettings.TimeLagSource.RECORD_TIMESTAMP
+              ? recordTimeLag(p, lag, recordTimes.get(p.partition()), now)
+                  .orElseGet(() -> timeLag(p, lag, logRing, now))
+              : timeLag(p, lag, logRing, now);
       OptionalDouble producing = logRing.rate(settings.rateWindow().toMillis());
       OptionalDouble consuming = commitRing.rate(settings.rateWindow().toMillis());
       PartitionStatus status =
@@ -219,6 +235,27 @@ public final class SignalTracker {
           case NO_COMMIT_LATEST -> end;
         };
     return timeLagOf(next, logRing, now);
+  }
+
+  /**
+   * The time lag from the timestamp of the record at the committed offset, when that record was
+   * read this poll; empty otherwise (not one of the group's deciding partitions, another group's
+   * offset read instead, the record gone or unreadable): the caller interpolates.
+   */
+  static java.util.Optional<TimeLag> recordTimeLag(
+      PartitionOffsets p, PartitionLag lag, Poll.RecordTime record, long now) {
+    if (record == null
+        || !(lag instanceof PartitionLag.Known(long messages, PartitionLag.LagBasis basis))
+        || basis != PartitionLag.LagBasis.COMMITTED
+        || messages == 0
+        || !(p.committed() instanceof Offset.Known(long committed))
+        || committed != record.offset()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        new TimeLag.Known(
+            Math.max(0, now - record.timestampMillis()) / 1000.0,
+            TimeLag.TimeLagBasis.RECORD_TIMESTAMP));
   }
 
   static TimeLag timeLagOf(long next, SampleRing ring, long now) {

@@ -240,6 +240,19 @@ class ConfigParserTest {
   }
 
   @Test
+  void theTimeLagSourceIsInterpolatedUnlessRecordTimestampIsAskedFor() throws Exception {
+    assertThat(ConfigParser.parse(MINIMAL).signals().timeLag())
+        .isEqualTo(io.lagscaler.signals.SignalSettings.TimeLagSource.INTERPOLATED);
+    assertThat(
+            ConfigParser.parse(MINIMAL + "signals: {timeLag: record-timestamp}\n")
+                .signals()
+                .timeLag())
+        .isEqualTo(io.lagscaler.signals.SignalSettings.TimeLagSource.RECORD_TIMESTAMP);
+    assertThat(errors(MINIMAL + "signals: {timeLag: exact}\n"))
+        .anySatisfy(e -> assertThat(e).startsWith("signals.timeLag: 'exact' is not one of"));
+  }
+
+  @Test
   void aTargetWithoutAClusterReadsTheOnlyOneOrTheOneNamedDefault() throws Exception {
     assertThat(ConfigParser.parse(MINIMAL).targets().getFirst().kafkaCluster())
         .isEqualTo("default");
