@@ -186,6 +186,9 @@ public final class LagReader implements AutoCloseable {
 
     Map<String, GroupOffsets> groups = new LinkedHashMap<>();
     int groupPartitions = 0;
+    // One key object per topic partition, shared by every group reading it: the signals keep
+    // them, one per group partition otherwise.
+    Map<String, PartitionKey[]> keys = new HashMap<>();
     for (GroupQuery query : queries) {
       GroupOffsets result =
           assemble(
@@ -195,7 +198,8 @@ public final class LagReader implements AutoCloseable {
               topicsByGroup.get(query.group()),
               partitionCounts,
               query.isolation() == Isolation.READ_COMMITTED ? lastStable : highWatermarks,
-              logStarts);
+              logStarts,
+              keys);
       if (result instanceof GroupOffsets.Read read) {
         groupPartitions += read.partitions().size();
       }
@@ -513,7 +517,8 @@ public final class LagReader implements AutoCloseable {
       SortedSet<String> topics,
       Map<String, Outcome<Integer>> counts,
       Map<TopicPartition, Offset> logEnds,
-      Map<TopicPartition, Offset> logStarts) {
+      Map<TopicPartition, Offset> logStarts,
+      Map<String, PartitionKey[]> keys) {
     if (committed instanceof Outcome.Err(String error)) {
       return new GroupOffsets.Failed(query.group(), "committed offsets: " + error);
     }
@@ -548,11 +553,19 @@ public final class LagReader implements AutoCloseable {
     for (String topic : topics) {
       Outcome<Integer> count = counts.get(topic);
       if (count instanceof Outcome.Ok(Integer n)) {
+        PartitionKey[] topicKeys = keys.get(topic);
+        if (topicKeys == null || topicKeys.length != n) {
+          topicKeys = new PartitionKey[n];
+          for (int p = 0; p < n; p++) {
+            topicKeys[p] = new PartitionKey(topic, p);
+          }
+          keys.put(topic, topicKeys);
+        }
         for (int p = 0; p < n; p++) {
           TopicPartition tp = new TopicPartition(topic, p);
           partitions.add(
               new PartitionOffsets(
-                  new PartitionKey(topic, p),
+                  topicKeys[p],
                   committed(commits.get(tp)),
                   logEnds.getOrDefault(tp, Offset.unknown("not read")),
                   logStarts.getOrDefault(tp, Offset.unknown("not read"))));

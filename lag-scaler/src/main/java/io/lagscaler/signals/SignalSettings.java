@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * How signals are computed.
  *
- * @param historySize samples kept per partition (a ring; memory is bounded by it: about 24 bytes
- *     per sample for a group's partition and 16 per topic partition's log end)
+ * @param historySize samples kept per partition (a ring; memory is bounded by it: 12 bytes per
+ *     sample for a group's partition and for a topic partition's log end)
  * @param rateWindow rates are the average over this window (a moving average, see {@link
  *     SampleRing#rate})
  * @param statusWindow partition status looks at the samples of this window
