@@ -58,6 +58,12 @@ lag-scaler.io/environment: {{ .Values.environment | quote }}
 {{- if not $config.discovery -}}
 {{- $_ := unset $config "discovery" -}}
 {{- end -}}
+{{- /* kafka (one cluster, always in the defaults) or kafkaClusters (named ones), never both. */ -}}
+{{- if $config.kafkaClusters -}}
+{{- $_ := unset $config "kafka" -}}
+{{- else -}}
+{{- $_ := unset $config "kafkaClusters" -}}
+{{- end -}}
 {{- toYaml $config -}}
 {{- end -}}
 

@@ -62,7 +62,16 @@ public final class KafkaBrokerProcess implements KafkaCluster {
    * {@code heap} is the child's -Xmx flag.
    */
   public static KafkaBrokerProcess start(Map<String, Object> overrides, String heap) {
-    return start(overrides, heap, false, null, null);
+    return start(overrides, heap, false, null, null, absoluteClassPath());
+  }
+
+  /**
+   * A broker of another Kafka release: {@code classPath} holds that release's server jars and their
+   * dependencies (never this JVM's own, whose Kafka is the project's), so one test can run brokers
+   * of several releases side by side.
+   */
+  public static KafkaBrokerProcess startRelease(String classPath, Map<String, Object> overrides) {
+    return start(overrides, "-Xmx512m", false, null, null, classPath);
   }
 
   /**
@@ -72,7 +81,7 @@ public final class KafkaBrokerProcess implements KafkaCluster {
    * #securedAddress} gives each listener's address.
    */
   public static KafkaBrokerProcess startSecured(TestTls tls, ScramUser user) {
-    return start(Map.of(), "-Xmx512m", false, tls, user);
+    return start(Map.of(), "-Xmx512m", false, tls, user, absoluteClassPath());
   }
 
   /**
@@ -81,7 +90,7 @@ public final class KafkaBrokerProcess implements KafkaCluster {
    * kafka-metrics-config.yml}), so a local broker exposes the metric names a Strimzi broker does.
    */
   public static KafkaBrokerProcess startWithMetrics(Map<String, Object> overrides, String heap) {
-    return start(overrides, heap, true, null, null);
+    return start(overrides, heap, true, null, null, absoluteClassPath());
   }
 
   private static KafkaBrokerProcess start(
@@ -89,7 +98,8 @@ public final class KafkaBrokerProcess implements KafkaCluster {
       String heap,
       boolean withMetrics,
       TestTls tls,
-      ScramUser user) {
+      ScramUser user,
+      String classPath) {
     try {
       Path dir = Files.createTempDirectory("lagscaler-kafka-");
       int metricsPort = 0;
@@ -138,7 +148,12 @@ public final class KafkaBrokerProcess implements KafkaCluster {
           new ArrayList<>(List.of("format", "-t", clusterId, "-c", properties.toString()));
       format.addAll(scram);
       Process formatting =
-          java(dir, List.of("-Xmx256m"), "kafka.tools.StorageTool", format.toArray(String[]::new))
+          java(
+                  dir,
+                  classPath,
+                  List.of("-Xmx256m"),
+                  "kafka.tools.StorageTool",
+                  format.toArray(String[]::new))
               .redirectOutput(dir.resolve("format.log").toFile())
               .redirectErrorStream(true)
               .start();
@@ -150,7 +165,7 @@ public final class KafkaBrokerProcess implements KafkaCluster {
       }
 
       Process broker =
-          java(dir, jvmOptions, "kafka.Kafka", properties.toString())
+          java(dir, classPath, jvmOptions, "kafka.Kafka", properties.toString())
               .redirectOutput(dir.resolve("broker.log").toFile())
               .redirectErrorStream(true)
               .start();
@@ -207,7 +222,7 @@ public final class KafkaBrokerProcess implements KafkaCluster {
   }
 
   private static ProcessBuilder java(
-      Path dir, List<String> jvmOptions, String mainClass, String... args) {
+      Path dir, String classPath, List<String> jvmOptions, String mainClass, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
@@ -215,7 +230,7 @@ public final class KafkaBrokerProcess implements KafkaCluster {
     command.add("--sun-misc-unsafe-memory-access=allow");
     command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     command.add("-cp");
-    command.add(absoluteClassPath());
+    command.add(classPath);
     command.add(mainClass);
     command.addAll(List.of(args));
     return new ProcessBuilder(command).directory(dir.toFile());

@@ -4,8 +4,8 @@ import io.lagscaler.act.Leadership;
 import io.lagscaler.config.FileConfigSource;
 import io.lagscaler.config.InvalidConfigException;
 import io.lagscaler.config.KafkaClientProperties;
-import io.lagscaler.config.ScalerConfig;
 import io.lagscaler.controller.Controller;
+import io.lagscaler.controller.LagReaders;
 import io.lagscaler.explain.ScalerMetrics;
 import io.lagscaler.http.StatusServer;
 import io.lagscaler.kubernetes.KubernetesClients;
@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -204,15 +203,16 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
   }
 
   /**
-   * A Kafka connection for a config, made again when its Kafka settings change (secrets from the
-   * environment or mounted files); also how the benchmarks and tests connect the controller.
+   * One Kafka connection per configured cluster, made again when that cluster's settings change
+   * (secrets from the environment or mounted files); also how the benchmarks and tests connect the
+   * controller.
    */
-  public static Function<ScalerConfig, LagReader> lagReaders(Clock clock) {
-    return config -> {
+  public static LagReaders lagReaders(Clock clock) {
+    return (cluster, kafka) -> {
       try {
-        KafkaClientProperties props = KafkaClientProperties.resolve(config.kafka());
-        LOG.info("connecting to Kafka with {}", props.redacted());
-        return LagReader.connect(props.forClient(), config.kafka().requestTimeout(), clock);
+        KafkaClientProperties props = KafkaClientProperties.resolve(kafka);
+        LOG.info("connecting to Kafka cluster {} with {}", cluster, props.redacted());
+        return LagReader.connect(props.forClient(), kafka.requestTimeout(), clock);
       } catch (InvalidConfigException e) {
         throw new IllegalStateException(e.getMessage(), e);
       }

@@ -32,8 +32,7 @@ public final class AnnotationTargets {
   public static final String KAFKA_CLUSTER = PREFIX + "kafka-cluster";
 
   /** lag-scaler's own annotations that are not target fields. */
-  private static final Set<String> NOT_FIELDS =
-      Set.of(PREFIX + "paused", PREFIX + "last-decision", KAFKA_CLUSTER);
+  private static final Set<String> NOT_FIELDS = Set.of(PREFIX + "paused", PREFIX + "last-decision");
 
   /** Annotation (without the prefix) to config field; nested fields with a dot. */
   private static final Map<String, String> FIELDS = fields();
@@ -45,6 +44,7 @@ public final class AnnotationTargets {
     for (String field :
         List.of(
             "consumerGroup",
+            "kafkaCluster",
             "topics",
             "offsetReset",
             "isolation",
@@ -89,10 +89,10 @@ public final class AnnotationTargets {
   /**
    * A valid target.
    *
-   * @param kafkaCluster the cluster's name from {@code lagscaler.io/kafka-cluster}; empty = the
-   *     default cluster
+   * <p>Its cluster ({@code lagscaler.io/kafka-cluster}, checked against the config's clusters) is
+   * {@code target.kafkaCluster()}.
    */
-  public record Valid(ScalerConfig.Target target, String kafkaCluster) implements Result {}
+  public record Valid(ScalerConfig.Target target) implements Result {}
 
   /** Opted in, but some annotations are wrong: every error, each naming its annotation. */
   public record Invalid(WorkloadRef workload, List<ConfigError> errors) implements Result {
@@ -118,9 +118,15 @@ public final class AnnotationTargets {
         + workload.name();
   }
 
-  /** Reads a workload's {@code lagscaler.io/*} annotations over the config's policy defaults. */
+  /**
+   * Reads a workload's {@code lagscaler.io/*} annotations over the config's policy defaults; its
+   * cluster must be one of {@code clusters} (the config's).
+   */
   public static Result parse(
-      WorkloadRef workload, Map<String, String> annotations, ScalingPolicy defaults) {
+      WorkloadRef workload,
+      Map<String, String> annotations,
+      ScalingPolicy defaults,
+      Map<String, ScalerConfig.KafkaConfig> clusters) {
     if (!annotations.containsKey(CONSUMER_GROUP)) {
       return new NotOptedIn();
     }
@@ -156,12 +162,11 @@ public final class AnnotationTargets {
       fields.put("fallback", fallback);
     }
     Node node = Node.root(fields, errors);
-    var target = ConfigParser.target(node, defaults);
-    String cluster = annotations.getOrDefault(KAFKA_CLUSTER, "").trim();
+    var target = ConfigParser.target(node, defaults, clusters);
     if (!errors.isEmpty() || target.isEmpty()) {
       return new Invalid(workload, errors.stream().map(AnnotationTargets::named).toList());
     }
-    return new Valid(target.get(), cluster);
+    return new Valid(target.get());
   }
 
   /**

@@ -83,7 +83,7 @@ public final class ConfigParser {
     Map<String, Object> root = new LinkedHashMap<>((Map<String, Object>) map);
     Node node = Node.root(root, errors);
 
-    ScalerConfig.KafkaConfig kafka = kafka(node, errors);
+    Map<String, ScalerConfig.KafkaConfig> clusters = kafkaClusters(node);
     Duration pollInterval =
         node.duration("pollInterval", Duration.ofSeconds(5), Duration.ofMillis(500));
     boolean dryRun = node.bool("dryRun", false);
@@ -100,7 +100,7 @@ public final class ConfigParser {
     Map<String, String> names = new HashMap<>();
     Map<WorkloadRef, String> workloads = new HashMap<>();
     for (Node t : targetNodes) {
-      Optional<ScalerConfig.Target> target = target(t, defaults);
+      Optional<ScalerConfig.Target> target = target(t, defaults, clusters);
       target.ifPresent(
           x -> {
             String other = names.putIfAbsent(x.name(), t.path());
@@ -128,7 +128,7 @@ public final class ConfigParser {
       throw new InvalidConfigException(errors);
     }
     return new ScalerConfig(
-        kafka, pollInterval, dryRun, partitionMetrics, signals, targets, discovery);
+        clusters, pollInterval, dryRun, partitionMetrics, signals, targets, discovery);
   }
 
   /**
@@ -159,26 +159,74 @@ public final class ConfigParser {
         List.copyOf(new TreeSet<>(namespaces)), selector, defaults == null ? BUILT_IN : defaults);
   }
 
-  private static ScalerConfig.KafkaConfig kafka(Node root, List<ConfigError> errors) {
-    Optional<Node> kafka = root.child("kafka");
-    if (kafka.isEmpty()) {
-      if (!root.has("kafka")) {
-        root.error("kafka", "is required: at least kafka.bootstrapServers");
-      }
-      return new ScalerConfig.KafkaConfig("", Map.of(), Map.of(), Duration.ofSeconds(10));
+  /** Cluster names: lowercase, digits and dashes (they appear in logs, status and metrics). */
+  private static final Pattern CLUSTER_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+  /**
+   * The clusters, by name in config order: the single {@code kafka:} form is one cluster named
+   * {@value ScalerConfig#DEFAULT_CLUSTER}; {@code kafkaClusters:} names each one.
+   */
+  private static Map<String, ScalerConfig.KafkaConfig> kafkaClusters(Node root) {
+    Map<String, ScalerConfig.KafkaConfig> clusters = new LinkedHashMap<>();
+    boolean single = root.has("kafka");
+    boolean several = root.has("kafkaClusters");
+    if (single && several) {
+      root.error(
+          "kafkaClusters",
+          "give either kafka (one cluster) or kafkaClusters (named clusters), not both");
     }
-    Node k = kafka.get();
+    if (!single && !several) {
+      root.error(
+          "kafka",
+          "is required: at least kafka.bootstrapServers (or kafkaClusters, a list of named"
+              + " clusters)");
+    }
+    root.child("kafka")
+        .ifPresent(
+            k -> {
+              ScalerConfig.KafkaConfig settings = kafkaSettings(k);
+              k.finish();
+              if (!several) {
+                clusters.put(ScalerConfig.DEFAULT_CLUSTER, settings);
+              }
+            });
+    Map<String, String> seen = new HashMap<>();
+    List<Node> entries = root.children("kafkaClusters");
+    if (several && entries.isEmpty() && root.errorCount() == 0) {
+      root.error("kafkaClusters", "is empty: name at least one cluster");
+    }
+    for (Node c : entries) {
+      String name = c.requiredString("name");
+      if (!name.isEmpty() && !CLUSTER_NAME.matcher(name).matches()) {
+        c.error("name", "'" + name + "' is not a valid cluster name (lowercase, digits and -)");
+      }
+      String other = name.isEmpty() ? null : seen.putIfAbsent(name, c.path());
+      if (other != null) {
+        c.error("name", "'" + name + "' is already the name of " + other);
+      }
+      ScalerConfig.KafkaConfig settings = kafkaSettings(c);
+      c.finish();
+      if (!single && !name.isEmpty() && other == null) {
+        clusters.put(name, settings);
+      }
+    }
+    return clusters;
+  }
+
+  /** One cluster's connection settings; the caller finishes the node (it may hold a name). */
+  private static ScalerConfig.KafkaConfig kafkaSettings(Node k) {
     String bootstrap = k.requiredString("bootstrapServers");
     Map<String, String> properties = k.stringMap("properties");
     properties.forEach(
         (key, value) -> {
           if (key.equals("bootstrap.servers")) {
-            k.error("properties." + key, "set kafka.bootstrapServers instead");
+            k.error("properties." + key, "set " + k.path("bootstrapServers") + " instead");
           } else if (SECRET_KEY.matcher(key.toLowerCase(Locale.ROOT)).matches()) {
             k.error(
                 "properties." + key,
-                "looks like a secret: give it under kafka.secretProperties with env or file, never"
-                    + " inline");
+                "looks like a secret: give it under "
+                    + k.path("secretProperties")
+                    + " with env or file, never inline");
           }
         });
     Map<String, ScalerConfig.SecretRef> secrets = new LinkedHashMap<>();
@@ -204,14 +252,50 @@ public final class ConfigParser {
                           ref.finish();
                         });
                 if (properties.containsKey(key)) {
-                  s.error(key, "is also set in kafka.properties: give it once");
+                  s.error(key, "is also set in " + k.path("properties") + ": give it once");
                 }
               }
               s.finish();
             });
     Duration timeout = k.duration("requestTimeout", Duration.ofSeconds(10), Duration.ofMillis(100));
-    k.finish();
     return new ScalerConfig.KafkaConfig(bootstrap, properties, secrets, timeout);
+  }
+
+  /**
+   * The cluster a target reads: the one it names, else the only one, else the one named {@value
+   * ScalerConfig#DEFAULT_CLUSTER}. Empty (error recorded) when none fits.
+   */
+  private static Optional<String> targetCluster(Node t, Map<String, ScalerConfig.KafkaConfig> all) {
+    Optional<String> named = t.string("kafkaCluster");
+    if (all.isEmpty()) {
+      return Optional.empty(); // the cluster section itself is wrong and says so
+    }
+    if (named.isPresent()) {
+      if (!all.containsKey(named.get())) {
+        t.error(
+            "kafkaCluster",
+            "'"
+                + named.get()
+                + "' is not a configured cluster; the clusters are: "
+                + String.join(", ", all.keySet()));
+        return Optional.empty();
+      }
+      return named;
+    }
+    if (all.size() == 1) {
+      return Optional.of(all.keySet().iterator().next());
+    }
+    if (all.containsKey(ScalerConfig.DEFAULT_CLUSTER)) {
+      return Optional.of(ScalerConfig.DEFAULT_CLUSTER);
+    }
+    t.error(
+        "kafkaCluster",
+        "is required: there are several kafkaClusters ("
+            + String.join(", ", all.keySet())
+            + ") and none is named '"
+            + ScalerConfig.DEFAULT_CLUSTER
+            + "'");
+    return Optional.empty();
   }
 
   private static List<String> rawKeys(Node node) {
@@ -230,13 +314,15 @@ public final class ConfigParser {
             s.integer("historySize", d.historySize(), 2, 4096),
             s.duration("rateWindow", d.rateWindow(), Duration.ofSeconds(1)),
             s.duration("statusWindow", d.statusWindow(), Duration.ofSeconds(1)),
-            s.duration("stallAfter", d.stallAfter(), Duration.ofSeconds(1)));
+            s.duration("stallAfter", d.stallAfter(), Duration.ofSeconds(1)),
+            s.enumValue("timeLag", SignalSettings.TimeLagSource.class, d.timeLag()));
     s.finish();
     return settings;
   }
 
   /** One target from its fields (a config entry, or a workload's annotations). */
-  static Optional<ScalerConfig.Target> target(Node t, ScalingPolicy defaults) {
+  static Optional<ScalerConfig.Target> target(
+      Node t, ScalingPolicy defaults, Map<String, ScalerConfig.KafkaConfig> clusters) {
     int before = t.errorCount();
     String name = t.requiredString("name");
     String namespace = t.requiredString("namespace");
@@ -253,6 +339,7 @@ public final class ConfigParser {
             "'" + field[1] + "' is not a valid Kubernetes name (lowercase, digits, - and .)");
       }
     }
+    Optional<String> cluster = targetCluster(t, clusters);
     String group = t.requiredString("consumerGroup");
     TreeSet<String> topics = new TreeSet<>(t.strings("topics"));
     OffsetReset reset = t.enumValue("offsetReset", OffsetReset.class, OffsetReset.LATEST);
@@ -261,13 +348,14 @@ public final class ConfigParser {
     // Policy fields sit on the target itself, over the config's defaults.
     ScalingPolicy policy = policy(t, defaults);
     t.finish();
-    if (t.errorCount() > before || kind.isEmpty() || policy == null) {
+    if (t.errorCount() > before || kind.isEmpty() || policy == null || cluster.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
         new ScalerConfig.Target(
             name,
             new WorkloadRef(namespace, kind.get(), workloadName),
+            cluster.get(),
             group,
             topics,
             reset,

@@ -33,6 +33,16 @@ public final class KafkaClientProperties {
   public static KafkaClientProperties resolve(
       ScalerConfig.KafkaConfig kafka, Function<String, String> environment)
       throws InvalidConfigException {
+    return resolve("kafka", kafka, environment);
+  }
+
+  /**
+   * As {@link #resolve(ScalerConfig.KafkaConfig, Function)}, naming errors under {@code section}
+   * (the cluster's place in the config, such as {@code kafkaClusters[orders]}).
+   */
+  public static KafkaClientProperties resolve(
+      String section, ScalerConfig.KafkaConfig kafka, Function<String, String> environment)
+      throws InvalidConfigException {
     Map<String, Object> props = new LinkedHashMap<>(kafka.properties());
     Map<String, String> shown = new LinkedHashMap<>(kafka.properties());
     props.put("bootstrap.servers", kafka.bootstrapServers());
@@ -42,7 +52,7 @@ public final class KafkaClientProperties {
         .secretProperties()
         .forEach(
             (key, ref) -> {
-              String path = "kafka.secretProperties." + key;
+              String path = section + ".secretProperties." + key;
               switch (ref) {
                 case ScalerConfig.SecretRef.Env(String variable) -> {
                   String value = environment.apply(variable);

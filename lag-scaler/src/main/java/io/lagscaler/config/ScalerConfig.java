@@ -17,7 +17,7 @@ import java.util.SortedSet;
  * YAML has no error. docs/configuration.md documents every field.
  */
 public record ScalerConfig(
-    KafkaConfig kafka,
+    Map<String, KafkaConfig> kafkaClusters,
     Duration pollInterval,
     boolean dryRun,
     boolean partitionMetrics,
@@ -25,19 +25,24 @@ public record ScalerConfig(
     List<Target> targets,
     Discovery discovery) {
 
+  /** The cluster name the single {@code kafka:} form gets. */
+  public static final String DEFAULT_CLUSTER = "default";
+
   public ScalerConfig {
+    kafkaClusters =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(kafkaClusters));
     targets = List.copyOf(targets);
   }
 
   /** A config without discovery: only the listed targets. */
   public ScalerConfig(
-      KafkaConfig kafka,
+      Map<String, KafkaConfig> kafkaClusters,
       Duration pollInterval,
       boolean dryRun,
       boolean partitionMetrics,
       SignalSettings signals,
       List<Target> targets) {
-    this(kafka, pollInterval, dryRun, partitionMetrics, signals, targets, Discovery.NONE);
+    this(kafkaClusters, pollInterval, dryRun, partitionMetrics, signals, targets, Discovery.NONE);
   }
 
   /**
@@ -74,20 +79,42 @@ public record ScalerConfig(
     }
   }
 
-  /** The group reads of every target, in target order (a group read by two targets once). */
-  public List<GroupQuery> groupQueries() {
-    return groupQueries(targets);
+  /**
+   * The settings of the cluster a target without {@code kafkaCluster} reads: the only cluster, or
+   * the one named {@value #DEFAULT_CLUSTER}, or else the first.
+   */
+  public KafkaConfig kafka() {
+    KafkaConfig named = kafkaClusters.get(DEFAULT_CLUSTER);
+    return named != null ? named : kafkaClusters.values().iterator().next();
   }
 
-  /** The group reads of these targets (the config's and discovered ones). */
-  public static List<GroupQuery> groupQueries(List<Target> targets) {
+  /** Where a cluster's settings sit in the config, for error messages. */
+  public String clusterSection(String cluster) {
+    return kafkaClusters.size() == 1 && kafkaClusters.containsKey(DEFAULT_CLUSTER)
+        ? "kafka"
+        : "kafkaClusters[" + cluster + "]";
+  }
+
+  /** The group reads of the config's own targets on one cluster. */
+  public List<GroupQuery> groupQueries(String cluster) {
+    return groupQueries(targets, cluster);
+  }
+
+  /**
+   * The group reads of these targets (the config's and discovered ones) on one cluster, in target
+   * order (a group read by two targets once).
+   */
+  public static List<GroupQuery> groupQueries(List<Target> targets, String cluster) {
     Map<String, GroupQuery> byGroup = new java.util.LinkedHashMap<>();
-    targets.forEach(t -> byGroup.putIfAbsent(t.consumerGroup(), t.groupQuery()));
+    targets.stream()
+        .filter(t -> t.kafkaCluster().equals(cluster))
+        .forEach(t -> byGroup.putIfAbsent(t.consumerGroup(), t.groupQuery()));
     return List.copyOf(byGroup.values());
   }
 
   /**
-   * How to reach Kafka.
+   * How to reach one Kafka cluster (the {@code kafka:} section, or one entry of {@code
+   * kafkaClusters:}).
    *
    * @param properties plain client properties (never secrets)
    * @param secretProperties client properties whose values come from an environment variable or a
@@ -116,11 +143,14 @@ public record ScalerConfig(
   /**
    * One workload to scale and the consumer group that drives it.
    *
+   * @param kafkaCluster the name of the cluster the group lives in (a key of {@link
+   *     #kafkaClusters()})
    * @param topics the topics to measure; empty = every topic the group has committed to
    */
   public record Target(
       String name,
       WorkloadRef workload,
+      String kafkaCluster,
       String consumerGroup,
       SortedSet<String> topics,
       OffsetReset offsetReset,

@@ -15,11 +15,8 @@ import io.lagscaler.decide.DecisionState;
 import io.lagscaler.decide.ScalingPolicy;
 import io.lagscaler.explain.ScalerMetrics;
 import io.lagscaler.observe.GroupOffsets;
-import io.lagscaler.observe.GroupQuery;
-import io.lagscaler.observe.LagReader;
 import io.lagscaler.observe.Poll;
 import io.lagscaler.signals.GroupSignals;
-import io.lagscaler.signals.SignalTracker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +43,7 @@ public final class Controller implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
 
-  private final Function<ScalerConfig, LagReader> readers;
+  private final ClusterObservers clusters;
   private final Scaler scaler;
   private final Actuator actuator;
   private final Leadership leadership;
@@ -65,14 +62,12 @@ public final class Controller implements AutoCloseable {
   private final TargetDiscovery discovery = new TargetDiscovery();
   private List<ScalerMetrics.TargetLimits> publishedLimits = List.of();
   private List<ControllerStatus.DiscoveryIssue> issues = List.of();
-  private LagReader reader;
-  private SignalTracker tracker;
   private DecisionEngine engine;
   private Poll.PollStats lastPoll;
   private Instant lastSuccessfulPoll;
 
   public Controller(
-      Function<ScalerConfig, LagReader> readers,
+      LagReaders readers,
       Scaler scaler,
       DecisionRecorder recorder,
       Leadership leadership,
@@ -83,7 +78,7 @@ public final class Controller implements AutoCloseable {
       boolean dryRunOverride) {
     this.environment = environment;
     this.dryRunOverride = dryRunOverride;
-    this.readers = readers;
+    this.clusters = new ClusterObservers(readers, clock);
     this.scaler = scaler;
     this.actuator = new Actuator(scaler, recorder, metrics);
     this.leadership = leadership;
@@ -103,7 +98,7 @@ public final class Controller implements AutoCloseable {
     try {
       ScalerConfig parsed = ConfigParser.parse(yaml);
       // Secrets must resolve now: a config whose password is missing is rejected, not applied.
-      io.lagscaler.config.KafkaClientProperties.resolve(parsed.kafka(), environment);
+      resolveSecrets(parsed);
       pending.set(parsed);
       rejection = null;
       metrics.configReload(true);
@@ -168,20 +163,23 @@ public final class Controller implements AutoCloseable {
     List<ScalerConfig.Target> current = found.targets();
     syncTargets(current);
     report(found.issues(), leader);
-    List<GroupQuery> queries = ScalerConfig.groupQueries(current);
-    Poll poll = reader.poll(queries);
-    Map<String, GroupSignals> signals = tracker.update(poll, queries);
-    metrics.record(poll, signals);
+    Map<String, ClusterObservers.ClusterRead> reads = clusters.pollAll(current);
+    Poll poll =
+        Poll.combined(reads.values().stream().map(ClusterObservers.ClusterRead::poll).toList());
+    Map<String, GroupSignals> allSignals = new java.util.LinkedHashMap<>();
+    reads.values().forEach(r -> r.signals().forEach(allSignals::putIfAbsent));
+    metrics.record(poll, allSignals);
     lastPoll = poll.stats();
     boolean kafkaAnswered =
         poll.groups().values().stream().anyMatch(GroupOffsets.Read.class::isInstance);
     metrics.leader(leader);
     List<TargetStatus> out = new ArrayList<>();
     for (ScalerConfig.Target target : current) {
-      GroupSignals groupSignals =
-          signals.getOrDefault(
-              target.consumerGroup(),
-              new GroupSignals.Unavailable(target.consumerGroup(), poll.at(), "not read"));
+      ClusterObservers.ClusterRead read = reads.get(target.kafkaCluster());
+      GroupSignals groupSignals = read == null ? null : read.signals().get(target.consumerGroup());
+      if (groupSignals == null) {
+        groupSignals = new GroupSignals.Unavailable(target.consumerGroup(), poll.at(), "not read");
+      }
       out.add(reconcile(target, groupSignals, poll.at(), leader));
     }
     if (kafkaAnswered) {
@@ -250,18 +248,10 @@ public final class Controller implements AutoCloseable {
       return;
     }
     ScalerConfig previous = config;
-    if (previous == null || !previous.kafka().equals(next.kafka())) {
-      // New Kafka settings need a new client; the old history still describes the same
-      // cluster only if the bootstrap servers are unchanged, so start it again.
-      LagReader fresh = readers.apply(next);
-      if (reader != null) {
-        reader.close();
-      }
-      reader = fresh;
-      tracker = new SignalTracker(next.signals());
-      engine = new DecisionEngine(next.signals().stallAfter());
-    } else if (!previous.signals().equals(next.signals())) {
-      tracker = new SignalTracker(next.signals());
+    // Each cluster keeps its client and history unless its settings (or the signal settings)
+    // changed: see ClusterObservers.configure.
+    clusters.configure(next);
+    if (previous == null || !previous.signals().equals(next.signals())) {
       engine = new DecisionEngine(next.signals().stallAfter());
     }
     config = next;
@@ -378,11 +368,25 @@ public final class Controller implements AutoCloseable {
         issues);
   }
 
+  /** Every cluster's secrets must resolve now: a config whose password is missing is rejected. */
+  private void resolveSecrets(ScalerConfig parsed) throws InvalidConfigException {
+    List<io.lagscaler.config.ConfigError> errors = new ArrayList<>();
+    for (var cluster : parsed.kafkaClusters().entrySet()) {
+      try {
+        io.lagscaler.config.KafkaClientProperties.resolve(
+            parsed.clusterSection(cluster.getKey()), cluster.getValue(), environment);
+      } catch (InvalidConfigException e) {
+        errors.addAll(e.errors());
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidConfigException(errors);
+    }
+  }
+
   @Override
   public void close() {
-    if (reader != null) {
-      reader.close();
-    }
+    clusters.close();
   }
 
   /** What the controller remembers of one target between polls. */

@@ -7,7 +7,6 @@ import io.lagscaler.config.AnnotationTargets;
 import io.lagscaler.config.ScalerConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,14 +21,10 @@ import java.util.Optional;
 final class TargetDiscovery {
 
   /** The targets to reconcile, and what was wrong with the rest. */
-  record Found(
-      List<ScalerConfig.Target> targets,
-      List<ControllerStatus.DiscoveryIssue> issues,
-      Map<String, String> kafkaClusters) {
+  record Found(List<ScalerConfig.Target> targets, List<ControllerStatus.DiscoveryIssue> issues) {
     Found {
       targets = List.copyOf(targets);
       issues = List.copyOf(issues);
-      kafkaClusters = Map.copyOf(kafkaClusters);
     }
   }
 
@@ -40,7 +35,7 @@ final class TargetDiscovery {
     ScalerConfig.Discovery discovery = config.discovery();
     lastFound.keySet().retainAll(discovery.namespaces());
     if (!discovery.enabled()) {
-      return new Found(config.targets(), List.of(), Map.of());
+      return new Found(config.targets(), List.of());
     }
     Map<WorkloadRef, ScalerConfig.Target> explicitByWorkload = new HashMap<>();
     Map<String, ScalerConfig.Target> explicitByName = new HashMap<>();
@@ -53,7 +48,6 @@ final class TargetDiscovery {
             });
     List<ScalerConfig.Target> targets = new ArrayList<>(config.targets());
     List<ControllerStatus.DiscoveryIssue> issues = new ArrayList<>();
-    Map<String, String> clusters = new LinkedHashMap<>();
     for (String namespace : discovery.namespaces()) {
       Optional<List<WorkloadSnapshot>> workloads = scaler.workloads(namespace);
       List<AnnotationTargets.Valid> valid;
@@ -65,7 +59,8 @@ final class TargetDiscovery {
           if (!discovery.selector().matches(w.labels())) {
             continue;
           }
-          switch (AnnotationTargets.parse(w.ref(), w.annotations(), discovery.defaults())) {
+          switch (AnnotationTargets.parse(
+              w.ref(), w.annotations(), discovery.defaults(), config.kafkaClusters())) {
             case AnnotationTargets.NotOptedIn n -> {}
             case AnnotationTargets.Invalid invalid ->
                 issues.add(
@@ -97,11 +92,8 @@ final class TargetDiscovery {
           continue;
         }
         targets.add(t);
-        if (!v.kafkaCluster().isEmpty()) {
-          clusters.put(t.name(), v.kafkaCluster());
-        }
       }
     }
-    return new Found(targets, issues, clusters);
+    return new Found(targets, issues);
   }
 }

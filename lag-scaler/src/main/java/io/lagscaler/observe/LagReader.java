@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -69,11 +70,23 @@ public final class LagReader implements AutoCloseable {
    */
   private final Map<String, GroupProtocol> lastProtocol = new HashMap<>();
 
-  LagReader(Admin admin, Duration timeout, Duration metadataMaxAge, Clock clock) {
+  /** Reads records' timestamps when a poll asks for them; its consumer opens at first use. */
+  private final RecordTimestamps recordTimestamps;
+
+  /** How many partitions of each group have their record's timestamp read: its worst few. */
+  static final int DECIDING_PARTITIONS = 3;
+
+  LagReader(
+      Admin admin,
+      Duration timeout,
+      Duration metadataMaxAge,
+      Clock clock,
+      Map<String, Object> clientProperties) {
     this.admin = admin;
     this.timeout = timeout;
     this.metadataMaxAge = metadataMaxAge;
     this.clock = clock;
+    this.recordTimestamps = new RecordTimestamps(clientProperties);
   }
 
   private record CachedCount(int partitions, long fetchedNanos) {}
@@ -101,11 +114,20 @@ public final class LagReader implements AutoCloseable {
     config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "lag-scaler");
     config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    return new LagReader(Admin.create(config), timeout, metadataMaxAge, clock);
+    return new LagReader(Admin.create(config), timeout, metadataMaxAge, clock, config);
   }
 
   /** Reads every group of {@code queries} at once. Never throws for one group's failure. */
   public Poll poll(List<GroupQuery> queries) {
+    return poll(queries, false);
+  }
+
+  /**
+   * As {@link #poll(List)}; with {@code recordTimestamps}, also the timestamp of the record at the
+   * committed offset of each group's worst few partitions (by lag), read with one bounded fetch per
+   * broker (see {@link RecordTimestamps}) within what is left of the timeout.
+   */
+  public Poll poll(List<GroupQuery> queries, boolean recordTimestamps) {
     long requestsBefore = requestCount();
     long startNanos = System.nanoTime();
     Deadline deadline = new Deadline(timeout);
@@ -164,6 +186,9 @@ public final class LagReader implements AutoCloseable {
 
     Map<String, GroupOffsets> groups = new LinkedHashMap<>();
     int groupPartitions = 0;
+    // One key object per topic partition, shared by every group reading it: the signals keep
+    // them, one per group partition otherwise.
+    Map<String, PartitionKey[]> keys = new HashMap<>();
     for (GroupQuery query : queries) {
       GroupOffsets result =
           assemble(
@@ -173,11 +198,23 @@ public final class LagReader implements AutoCloseable {
               topicsByGroup.get(query.group()),
               partitionCounts,
               query.isolation() == Isolation.READ_COMMITTED ? lastStable : highWatermarks,
-              logStarts);
+              logStarts,
+              keys);
       if (result instanceof GroupOffsets.Read read) {
         groupPartitions += read.partitions().size();
       }
       groups.put(query.group(), result);
+    }
+    Map<PartitionKey, Poll.RecordTime> recordTimes = new HashMap<>();
+    if (recordTimestamps) {
+      Map<TopicPartition, Long> wanted = decidingOffsets(groups.values());
+      recordTimes = new HashMap<>();
+      for (var e :
+          this.recordTimestamps
+              .read(wanted, Duration.ofMillis(deadline.remainingMillis()))
+              .entrySet()) {
+        recordTimes.put(new PartitionKey(e.getKey().topic(), e.getKey().partition()), e.getValue());
+      }
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
     return new Poll(
@@ -188,7 +225,40 @@ public final class LagReader implements AutoCloseable {
             requestCount() - requestsBefore,
             brokerCount(),
             allPartitions.size(),
-            groupPartitions));
+            groupPartitions),
+        recordTimes);
+  }
+
+  /**
+   * The committed offsets whose record decides each group's time lag: its {@value
+   * #DECIDING_PARTITIONS} partitions with the most lag. Two groups on one partition at different
+   * offsets: the lower offset (the older record) is read, the other group interpolates.
+   */
+  static Map<TopicPartition, Long> decidingOffsets(Collection<GroupOffsets> groups) {
+    Map<TopicPartition, Long> wanted = new HashMap<>();
+    for (GroupOffsets g : groups) {
+      if (!(g instanceof GroupOffsets.Read read)) {
+        continue;
+      }
+      read.partitions().stream()
+          .filter(
+              p ->
+                  p.committed() instanceof Offset.Known(long c)
+                      && p.logEnd() instanceof Offset.Known(long end)
+                      && end > c)
+          .sorted(
+              java.util.Comparator.comparingLong(
+                      (PartitionOffsets p) -> p.logEnd().orElse(0) - p.committed().orElse(0))
+                  .reversed())
+          .limit(DECIDING_PARTITIONS)
+          .forEach(
+              p ->
+                  wanted.merge(
+                      new TopicPartition(p.partition().topic(), p.partition().partition()),
+                      p.committed().orElse(0),
+                      Math::min));
+    }
+    return wanted;
   }
 
   /** The ids of every consumer group the cluster knows (classic and consumer protocol). */
@@ -223,6 +293,7 @@ public final class LagReader implements AutoCloseable {
 
   @Override
   public void close() {
+    recordTimestamps.close();
     admin.close(Duration.ofSeconds(5));
   }
 
@@ -282,10 +353,39 @@ public final class LagReader implements AutoCloseable {
   }
 
   private static Description any(ConsumerGroupDescription d) {
+    if (d.type() != GroupType.CONSUMER) {
+      return new Description(state(d.groupState()), d.members().size(), GroupProtocol.CLASSIC);
+    }
+    List<Optional<Integer>> memberEpochs = new ArrayList<>();
+    d.members().forEach(m -> memberEpochs.add(m.memberEpoch()));
     return new Description(
-        state(d.groupState()),
+        consumerProtocolState(
+            state(d.groupState()), d.groupEpoch(), d.targetAssignmentEpoch(), memberEpochs),
         d.members().size(),
-        d.type() == GroupType.CONSUMER ? GroupProtocol.CONSUMER : GroupProtocol.CLASSIC);
+        GroupProtocol.CONSUMER);
+  }
+
+  /**
+   * A KIP-848 group's state from its epochs, which tell a rebalance in progress directly: the group
+   * epoch ahead of the target assignment's (the broker has not computed the new assignment yet), or
+   * a member's epoch behind the target assignment's (it has not finished revoking or taking
+   * partitions). Brokers that do not report epochs (older than the consumer protocol's GA) leave
+   * the reported state.
+   */
+  static GroupState consumerProtocolState(
+      GroupState reported,
+      Optional<Integer> groupEpoch,
+      Optional<Integer> targetAssignmentEpoch,
+      List<Optional<Integer>> memberEpochs) {
+    if (groupEpoch.isEmpty() || targetAssignmentEpoch.isEmpty()) {
+      return reported;
+    }
+    if (reported != GroupState.STABLE && reported != GroupState.REBALANCING) {
+      return reported; // empty, dead or unknown: no members to reconcile, whatever the epochs say
+    }
+    int target = targetAssignmentEpoch.get();
+    boolean membersBehind = memberEpochs.stream().anyMatch(e -> e.isPresent() && e.get() != target);
+    return groupEpoch.get() > target || membersBehind ? GroupState.REBALANCING : GroupState.STABLE;
   }
 
   private static Description classic(ClassicGroupDescription d) {
@@ -417,7 +517,8 @@ public final class LagReader implements AutoCloseable {
       SortedSet<String> topics,
       Map<String, Outcome<Integer>> counts,
       Map<TopicPartition, Offset> logEnds,
-      Map<TopicPartition, Offset> logStarts) {
+      Map<TopicPartition, Offset> logStarts,
+      Map<String, PartitionKey[]> keys) {
     if (committed instanceof Outcome.Err(String error)) {
       return new GroupOffsets.Failed(query.group(), "committed offsets: " + error);
     }
@@ -452,11 +553,19 @@ public final class LagReader implements AutoCloseable {
     for (String topic : topics) {
       Outcome<Integer> count = counts.get(topic);
       if (count instanceof Outcome.Ok(Integer n)) {
+        PartitionKey[] topicKeys = keys.get(topic);
+        if (topicKeys == null || topicKeys.length != n) {
+          topicKeys = new PartitionKey[n];
+          for (int p = 0; p < n; p++) {
+            topicKeys[p] = new PartitionKey(topic, p);
+          }
+          keys.put(topic, topicKeys);
+        }
         for (int p = 0; p < n; p++) {
           TopicPartition tp = new TopicPartition(topic, p);
           partitions.add(
               new PartitionOffsets(
-                  new PartitionKey(topic, p),
+                  topicKeys[p],
                   committed(commits.get(tp)),
                   logEnds.getOrDefault(tp, Offset.unknown("not read")),
                   logStarts.getOrDefault(tp, Offset.unknown("not read"))));
@@ -535,7 +644,7 @@ public final class LagReader implements AutoCloseable {
         total += ((Number) e.getValue().metricValue()).doubleValue();
       }
     }
-    return Math.round(total);
+    return Math.round(total) + recordTimestamps.requestCount();
   }
 
   /** Brokers this client has talked to, from its per-node metrics (no extra request). */

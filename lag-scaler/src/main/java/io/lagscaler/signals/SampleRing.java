@@ -4,20 +4,33 @@ import java.util.OptionalDouble;
 
 /**
  * A fixed-size ring of (time, offset, extra) samples, oldest first. Pure data: no clock, the time
- * of every sample is given. Memory is three {@code long} arrays of the ring's capacity.
+ * of every sample is given.
+ *
+ * <p>Memory: one {@code int} array of three ints a sample (12 bytes, not 24 as three {@code long}
+ * arrays would take): times and offsets are stored relative to a base (the oldest sample's, moved
+ * forward when a value would not fit in an int), extras (a lag) saturate at {@link
+ * Integer#MAX_VALUE}. A ring spanning more than 24 days or 2^31 offsets drops its oldest samples.
+ * There is one such ring per group partition, so this is most of lag-scaler's heap.
  */
 final class SampleRing {
 
-  private final long[] times; // epoch millis
-  private final long[] offsets;
-  private final long[] extras; // the lag at that sample, for commit rings
+  private static final int TIME = 0;
+  private static final int OFFSET = 1;
+  private static final int EXTRA = 2;
+
+  private final int[] samples; // [time - timeBase, offset - offsetBase, extra] per sample
+  private long timeBase; // epoch millis
+  private long offsetBase;
   private int start;
   private int size;
 
   SampleRing(int capacity) {
-    this.times = new long[capacity];
-    this.offsets = new long[capacity];
-    this.extras = new long[capacity];
+    this.samples = new int[capacity * 3];
+  }
+
+  /** Samples it holds at most (not a field: one ring per group partition, every byte counts). */
+  private int capacity() {
+    return samples.length / 3;
   }
 
   int size() {
@@ -25,15 +38,15 @@ final class SampleRing {
   }
 
   long time(int i) {
-    return times[index(i)];
+    return timeBase + samples[index(i) * 3 + TIME];
   }
 
   long offset(int i) {
-    return offsets[index(i)];
+    return offsetBase + samples[index(i) * 3 + OFFSET];
   }
 
   long extra(int i) {
-    return extras[index(i)];
+    return samples[index(i) * 3 + EXTRA];
   }
 
   long newestTime() {
@@ -54,15 +67,69 @@ final class SampleRing {
     if (size > 0 && timeMillis <= newestTime()) {
       return;
     }
-    if (size == times.length) {
-      start = (start + 1) % times.length;
+    if (size == capacity()) {
+      start = (start + 1) % capacity();
       size--;
     }
-    int i = index(size);
-    times[i] = timeMillis;
-    offsets[i] = offset;
-    extras[i] = extra;
+    fit(timeMillis, offset);
+    set(size, timeMillis, offset, extra);
     size++;
+  }
+
+  private void set(int i, long timeMillis, long offset, long extra) {
+    int at = index(i) * 3;
+    samples[at + TIME] = (int) (timeMillis - timeBase);
+    samples[at + OFFSET] = (int) (offset - offsetBase);
+    samples[at + EXTRA] = (int) Math.min(Math.max(extra, 0), Integer.MAX_VALUE);
+  }
+
+  /**
+   * Makes a new sample's time and offset storable: rebases on the oldest sample, and drops the
+   * oldest samples while the span would still not fit in an int.
+   */
+  private void fit(long timeMillis, long offset) {
+    if (size == 0) {
+      timeBase = timeMillis;
+      offsetBase = offset;
+      return;
+    }
+    if (fits(timeMillis - timeBase) && fits(offset - offsetBase)) {
+      return;
+    }
+    while (size > 0 && !(fits(timeMillis - time(0)) && fitsAll(offset))) {
+      start = (start + 1) % capacity();
+      size--;
+    }
+    long newTimeBase = size == 0 ? timeMillis : time(0);
+    long newOffsetBase = size == 0 ? offset : Math.min(offset, minOffset());
+    for (int i = 0; i < size; i++) {
+      int at = index(i) * 3;
+      samples[at + TIME] = (int) (timeBase + samples[at + TIME] - newTimeBase);
+      samples[at + OFFSET] = (int) (offsetBase + samples[at + OFFSET] - newOffsetBase);
+    }
+    timeBase = newTimeBase;
+    offsetBase = newOffsetBase;
+  }
+
+  private boolean fitsAll(long offset) {
+    long min = Math.min(offset, minOffset());
+    long max = offset;
+    for (int i = 0; i < size; i++) {
+      max = Math.max(max, offset(i));
+    }
+    return fits(max - min);
+  }
+
+  private long minOffset() {
+    long min = Long.MAX_VALUE;
+    for (int i = 0; i < size; i++) {
+      min = Math.min(min, offset(i));
+    }
+    return min;
+  }
+
+  private static boolean fits(long value) {
+    return value >= 0 && value <= Integer.MAX_VALUE;
   }
 
   /**
@@ -78,9 +145,9 @@ final class SampleRing {
         && offset(size - 2) == offset
         && (extra(size - 1) > 0) == (extra > 0)
         && (extra(size - 2) > 0) == (extra > 0)
-        && timeMillis > newestTime()) {
-      times[index(size - 1)] = timeMillis;
-      extras[index(size - 1)] = extra;
+        && timeMillis > newestTime()
+        && fits(timeMillis - timeBase)) {
+      set(size - 1, timeMillis, offset, extra);
       return;
     }
     add(timeMillis, offset, extra);
@@ -124,6 +191,6 @@ final class SampleRing {
   }
 
   private int index(int i) {
-    return (start + i) % times.length;
+    return (start + i) % capacity();
   }
 }

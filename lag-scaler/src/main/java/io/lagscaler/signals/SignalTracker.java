@@ -26,8 +26,8 @@ import java.util.Set;
  * partition's log end, shared by every group that reads it, and per group partition's commits. Pure
  * apart from that history: the time of every sample comes from the poll, never a clock.
  *
- * <p>Memory: about 16 bytes x historySize per topic partition, plus 24 bytes x historySize per
- * group partition (1.5 KiB at the default 64), plus map overhead. History of partitions and groups
+ * <p>Memory: 12 bytes x historySize per topic partition and per group partition (768 bytes at the
+ * default 64), plus about 60 bytes of ring and array per ring. History of partitions and groups
  * that disappear is dropped.
  */
 public final class SignalTracker {
@@ -36,7 +36,20 @@ public final class SignalTracker {
 
   private final SignalSettings settings;
   private final Map<LogKey, SampleRing> logEnds = new HashMap<>();
-  private final Map<String, Map<PartitionKey, SampleRing>> commits = new HashMap<>();
+
+  /**
+   * Each group's commit history: by topic, an array indexed by partition number (no map entry or
+   * key object per partition: with one ring per group partition, that overhead counts).
+   */
+  private final Map<String, Map<String, SampleRing[]>> commits = new HashMap<>();
+
+  /**
+   * Production rates of this poll by log-end ring: every group reading a partition gets the same
+   * object rather than a copy each (one per topic partition, not per group partition).
+   */
+  private final Map<SampleRing, OptionalDouble> productionRates = new java.util.IdentityHashMap<>();
+
+  private long productionRatesAt = Long.MIN_VALUE;
 
   public SignalTracker(SignalSettings settings) {
     this.settings = settings;
@@ -50,7 +63,7 @@ public final class SignalTracker {
       queried.add(query.group());
       GroupOffsets offsets = poll.groups().get(query.group());
       if (offsets != null) {
-        out.put(query.group(), update(poll.at(), query, offsets));
+        out.put(query.group(), update(poll.at(), query, offsets, poll.recordTimes()));
       }
     }
     commits.keySet().retainAll(queried);
@@ -63,18 +76,41 @@ public final class SignalTracker {
 
   /** Signals of one group from its offsets read at {@code at}. */
   public GroupSignals update(Instant at, GroupQuery query, GroupOffsets offsets) {
+    return update(at, query, offsets, Map.of());
+  }
+
+  private GroupSignals update(
+      Instant at,
+      GroupQuery query,
+      GroupOffsets offsets,
+      Map<PartitionKey, Poll.RecordTime> recordTimes) {
     return switch (offsets) {
       case GroupOffsets.Failed(String group, String error) ->
           new GroupSignals.Unavailable(group, at, error);
-      case GroupOffsets.Read read -> observe(at, query, read);
+      case GroupOffsets.Read read -> observe(at, query, read, recordTimes);
     };
   }
 
-  private GroupSignals.Observed observe(Instant at, GroupQuery query, GroupOffsets.Read read) {
+  private GroupSignals.Observed observe(
+      Instant at,
+      GroupQuery query,
+      GroupOffsets.Read read,
+      Map<PartitionKey, Poll.RecordTime> recordTimes) {
     long now = at.toEpochMilli();
-    Map<PartitionKey, SampleRing> groupCommits =
-        commits.computeIfAbsent(read.group(), g -> new HashMap<>());
-    Set<PartitionKey> present = new HashSet<>();
+    Map<String, SampleRing[]> previous = commits.getOrDefault(read.group(), Map.of());
+    // This poll's partitions only: a partition that disappeared loses its history.
+    Map<String, SampleRing[]> groupCommits = new HashMap<>();
+    for (PartitionOffsets p : read.partitions()) {
+      SampleRing[] rings = groupCommits.get(p.partition().topic());
+      if (rings == null || rings.length <= p.partition().partition()) {
+        SampleRing[] grown = new SampleRing[p.partition().partition() + 1];
+        if (rings != null) {
+          System.arraycopy(rings, 0, grown, 0, rings.length);
+        }
+        groupCommits.put(p.partition().topic(), grown);
+      }
+    }
+    commits.put(read.group(), groupCommits);
     List<PartitionSignals> partitions = new ArrayList<>(read.partitions().size());
 
     long totalLag = 0;
@@ -90,7 +126,6 @@ public final class SignalTracker {
     Map<PartitionStatus, Integer> counts = new EnumMap<>(PartitionStatus.class);
 
     for (PartitionOffsets p : read.partitions()) {
-      present.add(p.partition());
       SampleRing logRing =
           logEnds.computeIfAbsent(
               new LogKey(p.partition(), query.isolation()),
@@ -102,14 +137,22 @@ public final class SignalTracker {
         logRing.addCompressed(now, end, 0);
       }
       PartitionLag lag = lag(p, query.offsetReset());
-      SampleRing commitRing =
-          groupCommits.computeIfAbsent(p.partition(), k -> new SampleRing(settings.historySize()));
+      SampleRing commitRing = commitRing(previous, groupCommits, p.partition());
       if (p.committed() instanceof Offset.Known(long committed)
           && lag instanceof PartitionLag.Known(long messages, var basis)) {
         commitRing.addCompressed(now, committed, messages);
       }
-      TimeLag timeLag = timeLag(p, lag, logRing, now);
-      OptionalDouble producing = logRing.rate(settings.rateWindow().toMillis());
+      TimeLag timeLag =
+          settings.timeLag() == SignalSettings.TimeLagSource.RECORD_TIMESTAMP
+              ? recordTimeLag(p, lag, recordTimes.get(p.partition()), now)
+                  .orElseGet(() -> timeLag(p, lag, logRing, now))
+              : timeLag(p, lag, logRing, now);
+      if (productionRatesAt != now) {
+        productionRates.clear();
+        productionRatesAt = now;
+      }
+      OptionalDouble producing =
+          productionRates.computeIfAbsent(logRing, r -> r.rate(settings.rateWindow().toMillis()));
       OptionalDouble consuming = commitRing.rate(settings.rateWindow().toMillis());
       PartitionStatus status =
           status(lag, commitRing, now, read.members(), read.state(), producing, consuming);
@@ -149,7 +192,6 @@ public final class SignalTracker {
               consuming,
               status));
     }
-    groupCommits.keySet().retainAll(present);
     return new GroupSignals.Observed(
         read.group(),
         at,
@@ -166,6 +208,18 @@ public final class SignalTracker {
         truncated,
         noCommit,
         partitions);
+  }
+
+  /** The partition's commit ring from the last poll's history, or a new one. */
+  private SampleRing commitRing(
+      Map<String, SampleRing[]> previous, Map<String, SampleRing[]> current, PartitionKey key) {
+    SampleRing[] old = previous.get(key.topic());
+    SampleRing ring =
+        old != null && key.partition() < old.length && old[key.partition()] != null
+            ? old[key.partition()]
+            : new SampleRing(settings.historySize());
+    current.get(key.topic())[key.partition()] = ring;
+    return ring;
   }
 
   /** Lag of one partition; the policy for missing commits is {@link OffsetReset}'s. */
@@ -219,6 +273,27 @@ public final class SignalTracker {
           case NO_COMMIT_LATEST -> end;
         };
     return timeLagOf(next, logRing, now);
+  }
+
+  /**
+   * The time lag from the timestamp of the record at the committed offset, when that record was
+   * read this poll; empty otherwise (not one of the group's deciding partitions, another group's
+   * offset read instead, the record gone or unreadable): the caller interpolates.
+   */
+  static java.util.Optional<TimeLag> recordTimeLag(
+      PartitionOffsets p, PartitionLag lag, Poll.RecordTime record, long now) {
+    if (record == null
+        || !(lag instanceof PartitionLag.Known(long messages, PartitionLag.LagBasis basis))
+        || basis != PartitionLag.LagBasis.COMMITTED
+        || messages == 0
+        || !(p.committed() instanceof Offset.Known(long committed))
+        || committed != record.offset()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        new TimeLag.Known(
+            Math.max(0, now - record.timestampMillis()) / 1000.0,
+            TimeLag.TimeLagBasis.RECORD_TIMESTAMP));
   }
 
   static TimeLag timeLagOf(long next, SampleRing ring, long now) {

@@ -18,7 +18,11 @@ public sealed interface TimeLag {
     /** Older than the history: extrapolated back along the history's average production rate. */
     EXTRAPOLATED,
     /** Older than the history, which shows no production to extrapolate along: at least this. */
-    LOWER_BOUND
+    LOWER_BOUND,
+    /**
+     * From the timestamp of the record at the committed offset ({@code timeLag: record-timestamp}).
+     */
+    RECORD_TIMESTAMP
   }
 
   TimeLag ZERO = new Known(0, TimeLagBasis.CAUGHT_UP);

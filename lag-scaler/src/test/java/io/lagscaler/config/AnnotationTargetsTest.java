@@ -16,10 +16,16 @@ class AnnotationTargetsTest {
   private static final WorkloadRef ORDERS =
       new WorkloadRef("shop", WorkloadKind.DEPLOYMENT, "orders");
   private static final ScalingPolicy DEFAULTS = ScalingPolicy.DEFAULTS;
+  private static final ScalerConfig.KafkaConfig SOME_CLUSTER =
+      new ScalerConfig.KafkaConfig("kafka:9092", Map.of(), Map.of(), Duration.ofSeconds(10));
+  private static final Map<String, ScalerConfig.KafkaConfig> CLUSTERS =
+      Map.of("default", SOME_CLUSTER, "payments", SOME_CLUSTER);
 
   @Test
   void aWorkloadWithoutAConsumerGroupAnnotationIsNotATarget() {
-    assertThat(AnnotationTargets.parse(ORDERS, Map.of("lagscaler.io/min-replicas", "2"), DEFAULTS))
+    assertThat(
+            AnnotationTargets.parse(
+                ORDERS, Map.of("lagscaler.io/min-replicas", "2"), DEFAULTS, CLUSTERS))
         .isInstanceOf(AnnotationTargets.NotOptedIn.class);
   }
 
@@ -37,13 +43,14 @@ class AnnotationTargetsTest {
                 "lagscaler.io/fallback-replicas", "3",
                 "lagscaler.io/kafka-cluster", "payments",
                 "lagscaler.io/paused", "false"),
-            DEFAULTS);
+            DEFAULTS,
+            CLUSTERS);
 
     assertThat(result)
         .isInstanceOfSatisfying(
             AnnotationTargets.Valid.class,
             v -> {
-              assertThat(v.kafkaCluster()).isEqualTo("payments");
+              assertThat(v.target().kafkaCluster()).isEqualTo("payments");
               assertThat(v.target().name()).isEqualTo("shop/deployment/orders");
               assertThat(v.target().workload()).isEqualTo(ORDERS);
               assertThat(v.target().consumerGroup()).isEqualTo("orders-group");
@@ -59,11 +66,35 @@ class AnnotationTargetsTest {
   @Test
   void noKafkaClusterAnnotationMeansTheDefaultCluster() {
     var result =
-        AnnotationTargets.parse(ORDERS, Map.of("lagscaler.io/consumer-group", "g"), DEFAULTS);
+        AnnotationTargets.parse(
+            ORDERS, Map.of("lagscaler.io/consumer-group", "g"), DEFAULTS, CLUSTERS);
 
     assertThat(result)
         .isInstanceOfSatisfying(
-            AnnotationTargets.Valid.class, v -> assertThat(v.kafkaCluster()).isEmpty());
+            AnnotationTargets.Valid.class,
+            v -> assertThat(v.target().kafkaCluster()).isEqualTo("default"));
+  }
+
+  @Test
+  void aKafkaClusterTheConfigDoesNotNameIsABadAnnotation() {
+    var result =
+        AnnotationTargets.parse(
+            ORDERS,
+            Map.of("lagscaler.io/consumer-group", "g", "lagscaler.io/kafka-cluster", "nowhere"),
+            DEFAULTS,
+            CLUSTERS);
+
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            AnnotationTargets.Invalid.class,
+            invalid ->
+                assertThat(invalid.errors())
+                    .singleElement()
+                    .satisfies(
+                        e -> {
+                          assertThat(e.path()).isEqualTo("lagscaler.io/kafka-cluster");
+                          assertThat(e.message()).contains("'nowhere' is not a configured cluster");
+                        }));
   }
 
   @Test
@@ -76,7 +107,8 @@ class AnnotationTargetsTest {
                 "lagscaler.io/min-replicas", "five",
                 "lagscaler.io/target-lag", "soon",
                 "lagscaler.io/max-replica", "4"),
-            DEFAULTS);
+            DEFAULTS,
+            CLUSTERS);
 
     assertThat(result)
         .isInstanceOfSatisfying(
@@ -103,7 +135,8 @@ class AnnotationTargetsTest {
                 "lagscaler.io/consumer-group", "g",
                 "lagscaler.io/min-replicas", "6",
                 "lagscaler.io/max-replicas", "3"),
-            DEFAULTS);
+            DEFAULTS,
+            CLUSTERS);
 
     assertThat(result)
         .isInstanceOfSatisfying(
@@ -121,7 +154,8 @@ class AnnotationTargetsTest {
   @Test
   void anEmptyConsumerGroupIsAnError() {
     assertThat(
-            AnnotationTargets.parse(ORDERS, Map.of("lagscaler.io/consumer-group", " "), DEFAULTS))
+            AnnotationTargets.parse(
+                ORDERS, Map.of("lagscaler.io/consumer-group", " "), DEFAULTS, CLUSTERS))
         .isInstanceOfSatisfying(
             AnnotationTargets.Invalid.class,
             invalid ->

@@ -152,7 +152,122 @@ class ConfigParserTest {
                 "targets[0].behavior.scaleUp.policies[0].type: is required: pods or percent",
                 "targets[0].fallback.replicas: 6 is above maxReplicas 4")),
         argumentSet(
-            "a duplicate key", MINIMAL + "    workload: again\n", List.of("not valid YAML")));
+            "a duplicate key", MINIMAL + "    workload: again\n", List.of("not valid YAML")),
+        argumentSet(
+            "both cluster forms",
+            MINIMAL + "kafkaClusters: [{name: eu, bootstrapServers: eu:9092}]\n",
+            List.of("kafkaClusters: give either kafka (one cluster) or kafkaClusters")),
+        argumentSet(
+            "a duplicate cluster name, a bad one, a cluster without servers",
+            TWO_CLUSTERS.replace(
+                "  - name: us\n    bootstrapServers: us:9092\n",
+                "  - name: eu\n    bootstrapServers: eu2:9092\n  - name: US_1\n"
+                    + "    bootstrapServers: us:9092\n  - name: ap\n"),
+            List.of(
+                "kafkaClusters[1].name: 'eu' is already the name of kafkaClusters[0]",
+                "kafkaClusters[2].name: 'US_1' is not a valid cluster name",
+                "kafkaClusters[3].bootstrapServers: is required")),
+        argumentSet(
+            "a target on an unknown cluster, a target that names none of several",
+            TWO_CLUSTERS.replace("kafkaCluster: us", "kafkaCluster: asia")
+                + "  - name: loose\n    namespace: shop\n    workload: loose\n"
+                + "    consumerGroup: loose\n",
+            List.of(
+                "targets[1].kafkaCluster: 'asia' is not a configured cluster; the clusters are: eu,"
+                    + " us",
+                "targets[2].kafkaCluster: is required: there are several kafkaClusters (eu, us) and"
+                    + " none is named 'default'")),
+        argumentSet(
+            "an inline secret in a named cluster",
+            TWO_CLUSTERS.replace(
+                "bootstrapServers: us:9092\n",
+                "bootstrapServers: us:9092\n    properties: {sasl.jaas.config: x}\n"),
+            List.of(
+                "kafkaClusters[1].properties.sasl.jaas.config: looks like a secret: give it under"
+                    + " kafkaClusters[1].secretProperties")),
+        argumentSet(
+            "the single form names its one cluster default",
+            MINIMAL + "    kafkaCluster: eu\n",
+            List.of(
+                "targets[0].kafkaCluster: 'eu' is not a configured cluster; the clusters are:"
+                    + " default")));
+  }
+
+  private static final String TWO_CLUSTERS =
+      """
+      kafkaClusters:
+        - name: eu
+          bootstrapServers: eu:9092
+          requestTimeout: 3s
+        - name: us
+          bootstrapServers: us:9092
+          secretProperties:
+            sasl.jaas.config: {env: US_JAAS}
+      targets:
+        - name: totals-eu
+          namespace: shop
+          workload: totals-eu
+          consumerGroup: store-totals
+          kafkaCluster: eu
+        - name: totals-us
+          namespace: shop
+          workload: totals-us
+          consumerGroup: store-totals
+          kafkaCluster: us
+      """;
+
+  @Test
+  void namedClustersEachKeepTheirSettingsAndEachTargetItsCluster() throws Exception {
+    ScalerConfig config = ConfigParser.parse(TWO_CLUSTERS);
+    assertThat(config.kafkaClusters().keySet()).containsExactly("eu", "us");
+    assertThat(config.kafkaClusters().get("eu").requestTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(config.kafkaClusters().get("us").secretProperties()).containsKey("sasl.jaas.config");
+    assertThat(config.targets())
+        .extracting(ScalerConfig.Target::kafkaCluster)
+        .containsExactly("eu", "us");
+    // The same group id in two clusters is two groups: each cluster reads its own.
+    assertThat(config.groupQueries("eu")).hasSize(1);
+    assertThat(config.groupQueries("us")).hasSize(1);
+    assertThatThrownBy(
+            () ->
+                KafkaClientProperties.resolve(
+                    config.clusterSection("us"),
+                    config.kafkaClusters().get("us"),
+                    Map.<String, String>of()::get))
+        .hasMessageContaining(
+            "kafkaClusters[us].secretProperties.sasl.jaas.config: environment variable US_JAAS is"
+                + " not set");
+  }
+
+  @Test
+  void theTimeLagSourceIsInterpolatedUnlessRecordTimestampIsAskedFor() throws Exception {
+    assertThat(ConfigParser.parse(MINIMAL).signals().timeLag())
+        .isEqualTo(io.lagscaler.signals.SignalSettings.TimeLagSource.INTERPOLATED);
+    assertThat(
+            ConfigParser.parse(MINIMAL + "signals: {timeLag: record-timestamp}\n")
+                .signals()
+                .timeLag())
+        .isEqualTo(io.lagscaler.signals.SignalSettings.TimeLagSource.RECORD_TIMESTAMP);
+    assertThat(errors(MINIMAL + "signals: {timeLag: exact}\n"))
+        .anySatisfy(e -> assertThat(e).startsWith("signals.timeLag: 'exact' is not one of"));
+  }
+
+  @Test
+  void aTargetWithoutAClusterReadsTheOnlyOneOrTheOneNamedDefault() throws Exception {
+    assertThat(ConfigParser.parse(MINIMAL).targets().getFirst().kafkaCluster())
+        .isEqualTo("default");
+    String withDefault =
+        TWO_CLUSTERS.replace("name: eu", "name: default").replace("kafkaCluster: eu", "");
+    ScalerConfig config = ConfigParser.parse(withDefault);
+    assertThat(config.targets())
+        .extracting(ScalerConfig.Target::kafkaCluster)
+        .containsExactly("default", "us");
+    String oneNamed =
+        """
+        kafkaClusters: [{name: eu, bootstrapServers: eu:9092}]
+        targets: [{name: t, namespace: shop, workload: t, consumerGroup: g}]
+        """;
+    assertThat(ConfigParser.parse(oneNamed).targets().getFirst().kafkaCluster()).isEqualTo("eu");
   }
 
   @ParameterizedTest

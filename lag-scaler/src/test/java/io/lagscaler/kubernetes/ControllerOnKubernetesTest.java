@@ -4,19 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lagscaler.act.Leadership;
 import io.lagscaler.act.WorkloadKind;
-import io.lagscaler.config.InvalidConfigException;
-import io.lagscaler.config.KafkaClientProperties;
-import io.lagscaler.config.ScalerConfig;
 import io.lagscaler.controller.Action;
 import io.lagscaler.controller.Controller;
 import io.lagscaler.controller.ControllerStatus;
+import io.lagscaler.controller.LagReaders;
 import io.lagscaler.controller.TargetStatus;
+import io.lagscaler.decide.Reason;
 import io.lagscaler.devstack.GroupOffsetsSeeder;
 import io.lagscaler.devstack.KafkaCluster;
+import io.lagscaler.devstack.LocalKafka;
 import io.lagscaler.devstack.WithKafka;
 import io.lagscaler.explain.ScalerMetrics;
 import io.lagscaler.http.StatusServer;
-import io.lagscaler.observe.LagReader;
+import io.lagscaler.signals.GroupSignals;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -26,7 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -73,6 +72,17 @@ class ControllerOnKubernetesTest {
     topic = "ctl-orders-" + n;
     group = "ctl-group-" + n;
     group2 = "ctl-group2-" + n;
+    seedLag(admin, bootstrap, topic, 100, group, group2);
+    cluster.createDeployment(NS, "orders", 1);
+    cluster.deploymentStatus(NS, "orders", 1, 1);
+    cluster.createStatefulSet(NS, "ledger", 1);
+    cluster.statefulSetStatus(NS, "ledger", 1, 1);
+  }
+
+  /** A topic of 12 partitions with {@code perPartition} messages each; the groups committed 0. */
+  private static void seedLag(
+      Admin admin, String bootstrap, String topic, int perPartition, String... groups)
+      throws Exception {
     admin.createTopics(List.of(new NewTopic(topic, 12, (short) 1))).all().get();
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(
@@ -81,7 +91,7 @@ class ControllerOnKubernetesTest {
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
       for (int p = 0; p < 12; p++) {
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < perPartition; i++) {
           producer.send(new ProducerRecord<>(topic, p, "k", "v"));
         }
       }
@@ -91,12 +101,9 @@ class ControllerOnKubernetesTest {
     for (int p = 0; p < 12; p++) {
       zero.put(new TopicPartition(topic, p), 0L);
     }
-    GroupOffsetsSeeder.commit(admin, group, zero);
-    GroupOffsetsSeeder.commit(admin, group2, zero);
-    cluster.createDeployment(NS, "orders", 1);
-    cluster.deploymentStatus(NS, "orders", 1, 1);
-    cluster.createStatefulSet(NS, "ledger", 1);
-    cluster.statefulSetStatus(NS, "ledger", 1, 1);
+    for (String g : groups) {
+      GroupOffsetsSeeder.commit(admin, g, zero);
+    }
   }
 
   @AfterEach
@@ -141,17 +148,8 @@ class ControllerOnKubernetesTest {
 
   private Controller controller(KubernetesClients clients, Leadership leadership) {
     KubernetesDecisionRecorder recorder = clients.recorder(Clock.systemUTC());
-    Function<ScalerConfig, LagReader> readers =
-        c -> {
-          try {
-            return LagReader.connect(
-                KafkaClientProperties.resolve(c.kafka(), Map.<String, String>of()::get).forClient(),
-                Duration.ofSeconds(10),
-                Clock.systemUTC());
-          } catch (InvalidConfigException e) {
-            throw new IllegalStateException(e);
-          }
-        };
+    LagReaders readers =
+        LagReaders.resolvingSecrets(Map.<String, String>of()::get, Clock.systemUTC());
     Controller controller =
         new Controller(
             readers,
@@ -622,5 +620,69 @@ class ControllerOnKubernetesTest {
       Thread.sleep(50);
     }
     assertThat(e.isLeader()).as(e.identity() + " leads").isTrue();
+  }
+
+  /**
+   * Two real brokers named as two clusters, the same group id with 1,200 messages of lag on the
+   * shared broker and 300 on a second one: each target reads its own cluster; once the second
+   * broker is down its target holds on unknown data while the other one is still decided, within a
+   * poll bounded by the down cluster's own timeout.
+   */
+  @Test
+  void eachKafkaClusterIsReadOnItsOwnAndOneClusterDownHoldsOnlyItsTargets() throws Exception {
+    LocalKafka second = LocalKafka.start();
+    boolean down = false;
+    try {
+      try (Admin secondAdmin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, second.bootstrapServers()))) {
+        seedLag(secondAdmin, second.bootstrapServers(), topic, 25, group2);
+      }
+      Controller controller = alone();
+      String twoClusters =
+          config("", "")
+              .replace(
+                  "kafka:\n  bootstrapServers: " + bootstrap + "\n",
+                  "kafkaClusters:\n  - {name: default, bootstrapServers: \""
+                      + bootstrap
+                      + "\"}\n  - {name: us, bootstrapServers: \""
+                      + second.bootstrapServers()
+                      + "\", requestTimeout: 2s}\n")
+              .replace(
+                  "consumerGroup: " + group2,
+                  "consumerGroup: " + group2 + "\n    kafkaCluster: us");
+      assertThat(controller.offer(twoClusters, "test")).isTrue();
+
+      ControllerStatus both = controller.pollOnce();
+      assertThat(target(both, "orders").decision().orElseThrow().replicas()).isEqualTo(12);
+      assertThat(target(both, "ledger").decision().orElseThrow().replicas()).isEqualTo(3);
+      assertThat(both.lastPoll().orElseThrow().brokers()).isEqualTo(2);
+
+      second.close();
+      down = true;
+      cluster.deploymentStatus(NS, "orders", 12, 12);
+      cluster.statefulSetStatus(NS, "ledger", 3, 3);
+      long start = System.nanoTime();
+      ControllerStatus oneDown = controller.pollOnce();
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+      TargetStatus ledger = target(oneDown, "ledger");
+      assertThat(ledger.signals())
+          .as(ledger.toString())
+          .isInstanceOf(GroupSignals.Unavailable.class);
+      assertThat(ledger.decision().orElseThrow().reason()).isEqualTo(Reason.HOLD_UNKNOWN_DATA);
+      assertThat(ledger.decision().orElseThrow().replicas()).isEqualTo(3);
+      TargetStatus orders = target(oneDown, "orders");
+      assertThat(orders.signals()).as(orders.toString()).isInstanceOf(GroupSignals.Observed.class);
+      assertThat(((GroupSignals.Observed) orders.signals()).totalLag()).isEqualTo(1200);
+      assertThat(orders.decision().orElseThrow().reason()).isNotEqualTo(Reason.HOLD_UNKNOWN_DATA);
+      // Bounded by the down cluster's 2 s (twice at most, plus a second), not the other's 10 s.
+      assertThat(took).isLessThan(Duration.ofSeconds(9));
+      assertThat(controller.ready()).isTrue();
+    } finally {
+      if (!down) {
+        second.close();
+      }
+    }
   }
 }

@@ -312,7 +312,11 @@ class SignalTrackerTest {
     SignalTracker tracker =
         new SignalTracker(
             new SignalSettings(
-                8, Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(120)));
+                8,
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(120),
+                Duration.ofSeconds(120),
+                SignalSettings.TimeLagSource.INTERPOLATED));
     GroupQuery query = GroupQuery.of("g", Set.of("orders"));
     GroupSignals s = null;
     for (int t = 0; t < 1000; t++) {

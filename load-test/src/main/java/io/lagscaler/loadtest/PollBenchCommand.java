@@ -90,37 +90,40 @@ public final class PollBenchCommand implements Callable<Integer> {
       LagReader reader = LagReader.connect(client, Duration.ofSeconds(30), Clock.systemUTC());
       SignalTracker tracker = new SignalTracker(SignalSettings.DEFAULTS);
       Map<String, GroupSignals> lastSignals = Map.of();
-      Poll lastPoll = null;
       for (int i = 0; i < 3; i++) {
-        lastPoll = reader.poll(queries);
-        lastSignals = tracker.update(lastPoll, queries);
+        lastSignals = tracker.update(reader.poll(queries), queries);
       }
+      Poll.PollStats lastStats = null;
       log("measuring " + polls + " polls of " + groups + " groups...");
       double[] pollMs = new double[polls];
       double[] signalsMs = new double[polls];
       long[] requests = new long[polls];
       int failedGroups = 0;
       for (int i = 0; i < polls; i++) {
-        lastPoll = reader.poll(queries);
+        Poll poll = reader.poll(queries);
         long start = System.nanoTime();
-        lastSignals = tracker.update(lastPoll, queries);
+        lastSignals = tracker.update(poll, queries);
         signalsMs[i] = (System.nanoTime() - start) / 1e6;
-        pollMs[i] = lastPoll.stats().duration().toNanos() / 1e6;
-        requests[i] = lastPoll.stats().brokerRequests();
+        lastStats = poll.stats();
+        pollMs[i] = lastStats.duration().toNanos() / 1e6;
+        requests[i] = lastStats.brokerRequests();
         failedGroups +=
             (int)
-                lastPoll.groups().values().stream()
+                poll.groups().values().stream()
                     .filter(GroupOffsets.Failed.class::isInstance)
                     .count();
       }
-      // Retained state: the reader, the tracker's history, the last poll and signals.
+      // Retained state, as the controller retains it between polls: the reader, the tracker's
+      // history, the last signals (which hold the offsets read) and the last poll's stats.
+      // The poll itself is garbage once the signals are made (the controller keeps its stats).
+      Poll.PollStats stats = lastStats;
       long retained = BenchFigures.retainedHeapBytes() - baseline;
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("groups", groups);
       out.put("topics", topics);
-      out.put("partitions", lastPoll.stats().partitions());
-      out.put("groupPartitions", lastPoll.stats().groupPartitions());
-      out.put("brokers", lastPoll.stats().brokers());
+      out.put("partitions", stats.partitions());
+      out.put("groupPartitions", stats.groupPartitions());
+      out.put("brokers", stats.brokers());
       out.put("polls", polls);
       out.put("failedGroupReads", failedGroups);
       out.put("pollP50Ms", BenchFigures.round(BenchFigures.percentile(pollMs, 50)));
@@ -132,7 +135,7 @@ public final class PollBenchCommand implements Callable<Integer> {
       out.put("requestsPerPollMax", Arrays.stream(requests).max().orElse(0));
       // KEDA's Kafka scaler: per ScaledObject query, Metadata + OffsetFetch + one ListOffsets per
       // partition-leader broker (2 + brokers), so it grows with the number of groups.
-      out.put("kedaRequestsPerQuery", (long) groups * (2 + lastPoll.stats().brokers()));
+      out.put("kedaRequestsPerQuery", (long) groups * (2 + stats.brokers()));
       out.put("heapMiB", BenchFigures.round(retained / (1024.0 * 1024.0)));
       System.out.println(new ObjectMapper().writeValueAsString(out));
       reader.close();

@@ -431,9 +431,9 @@ public final class DemoRun {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       controller =
           new Controller(
-              c ->
+              (name, k) ->
                   LagReader.connect(
-                      Map.of("bootstrap.servers", c.kafka().bootstrapServers()),
+                      Map.of("bootstrap.servers", k.bootstrapServers()),
                       Duration.ofSeconds(10),
                       Clock.systemUTC()),
               scaler,

@@ -89,9 +89,9 @@ class RunCommandTest {
     Thread consumer = Thread.ofPlatform().start(() -> consume(bootstrap, stop));
     Controller controller =
         new Controller(
-            c ->
+            (name, k) ->
                 LagReader.connect(
-                    Map.of("bootstrap.servers", c.kafka().bootstrapServers()),
+                    Map.of("bootstrap.servers", k.bootstrapServers()),
                     Duration.ofSeconds(5),
                     Clock.systemUTC()),
             new Replicas(),

@@ -437,8 +437,41 @@ class LagScalerChartTest {
     assertThat(config.kafka().secretProperties()).containsKey("sasl.jaas.config");
   }
 
+  @Test
+  void namedKafkaClustersReplaceTheSingleKafkaSectionAndEachTargetNamesItsCluster()
+      throws Exception {
+    Path values = scratch.resolve("clusters-values.yaml");
+    Files.writeString(
+        values,
+        """
+        config:
+          kafkaClusters:
+            - {name: eu, bootstrapServers: "kafka-eu:9092", requestTimeout: 5s}
+            - name: us
+              bootstrapServers: "kafka-us:9094"
+              properties: {security.protocol: SASL_SSL}
+              secretProperties: {sasl.jaas.config: {env: US_JAAS}}
+          targets:
+            - {name: a, workload: a, consumerGroup: g, kafkaCluster: eu}
+            - {name: b, workload: b, consumerGroup: g, kafkaCluster: us}
+        """);
+    ScalerConfig config = ConfigParser.parse(configYaml(render(values, Map.of())));
+    assertThat(config.kafkaClusters().keySet()).containsExactly("eu", "us");
+    assertThat(config.targets())
+        .extracting(ScalerConfig.Target::kafkaCluster)
+        .containsExactly("eu", "us");
+  }
+
   static Stream<Arguments> badValues() {
     return Stream.of(
+        argumentSet(
+            "a named cluster without a name",
+            "config:\n  kafkaClusters:\n    - {bootstrapServers: \"k:9092\"}\n",
+            "missing property 'name'"),
+        argumentSet(
+            "a cluster name with capitals on a target",
+            "config:\n  targets:\n    - {name: a, workload: a, consumerGroup: a, kafkaCluster: EU}\n",
+            "/config/targets/0/kafkaCluster"),
         argumentSet(
             "maxReplicas written as a word",
             "config:\n  targets:\n    - {name: a, workload: a, consumerGroup: a, maxReplicas: ten}\n",

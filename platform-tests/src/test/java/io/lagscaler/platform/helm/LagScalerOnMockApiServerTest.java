@@ -15,12 +15,11 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.lagscaler.config.ConfigParser;
-import io.lagscaler.config.InvalidConfigException;
-import io.lagscaler.config.KafkaClientProperties;
 import io.lagscaler.config.ScalerConfig;
 import io.lagscaler.controller.Action;
 import io.lagscaler.controller.Controller;
 import io.lagscaler.controller.ControllerStatus;
+import io.lagscaler.controller.LagReaders;
 import io.lagscaler.controller.TargetStatus;
 import io.lagscaler.devstack.GroupOffsetsSeeder;
 import io.lagscaler.devstack.KafkaCluster;
@@ -30,7 +29,6 @@ import io.lagscaler.kubernetes.ConfigMapWatch;
 import io.lagscaler.kubernetes.KubernetesClients;
 import io.lagscaler.kubernetes.KubernetesDecisionRecorder;
 import io.lagscaler.kubernetes.LeaderElection;
-import io.lagscaler.observe.LagReader;
 import io.lagscaler.platform.Repo;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -44,7 +42,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -365,17 +362,8 @@ class LagScalerOnMockApiServerTest {
 
   private Controller controller(LeaderElection election) {
     KubernetesDecisionRecorder recorder = kube.recorder(Clock.systemUTC());
-    Function<ScalerConfig, LagReader> readers =
-        c -> {
-          try {
-            return LagReader.connect(
-                KafkaClientProperties.resolve(c.kafka(), Map.<String, String>of()::get).forClient(),
-                c.kafka().requestTimeout(),
-                Clock.systemUTC());
-          } catch (InvalidConfigException e) {
-            throw new IllegalStateException(e);
-          }
-        };
+    LagReaders readers =
+        LagReaders.resolvingSecrets(Map.<String, String>of()::get, Clock.systemUTC());
     return new Controller(
         readers,
         kube.scaler(),
