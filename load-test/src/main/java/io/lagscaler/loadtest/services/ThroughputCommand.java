@@ -133,7 +133,7 @@ public final class ThroughputCommand implements Callable<Integer> {
       Map<String, Double> breakdown;
       try {
         rate = serviceRate(kafka, service + "-throughput", messages);
-        breakdown = breakdown(replica, messages / rate);
+        breakdown = breakdown(replica);
       } finally {
         replica.stop(Duration.ofSeconds(15));
       }
@@ -276,10 +276,9 @@ public final class ThroughputCommand implements Callable<Integer> {
 
   /**
    * Where the replica's time went, from its own /metrics: mean batch size, mean time from poll to
-   * commit, mean store call, and how busy the store stage was over the run (the store calls' time
-   * over the run's time: near 1 means the store, not the pipeline, sets the pace).
+   * commit (which includes waiting for the store thread), and mean store call.
    */
-  private static Map<String, Double> breakdown(ServiceProcess replica, double runSeconds) {
+  private static Map<String, Double> breakdown(ServiceProcess replica) {
     String metrics = io.lagscaler.services.testkit.Http.get(replica.url("/metrics")).body();
     double batchSum = metric(metrics, "orders_batch_duration_seconds_sum");
     double batchCount = metric(metrics, "orders_batch_duration_seconds_count");
@@ -291,7 +290,6 @@ public final class ThroughputCommand implements Callable<Integer> {
     result.put("meanBatchSize", Math.round(sizeSum / sizeCount * 10) / 10.0);
     result.put("meanBatchMillis", Math.round(batchSum / batchCount * 10_000) / 10.0);
     result.put("meanStoreCallMillis", Math.round(storeSum / storeCount * 10_000) / 10.0);
-    result.put("storeBusyShare", Math.round(storeSum / runSeconds * 1000) / 1000.0);
     return result;
   }
 
