@@ -35,6 +35,22 @@ public final class KafkaClients {
     return config;
   }
 
+  /**
+   * The dead-letter producer: transactional, so that a send that failed and is retried leaves one
+   * visible copy (read the dead-letter topic with {@code isolation.level=read_committed}). Calls
+   * block at most 10 s, so a broker outage turns into the consumer's backoff; an open transaction
+   * of a crashed process is aborted by the broker after 30 s.
+   */
+  public static Map<String, Object> deadLetterProducer(
+      String bootstrapServers, String clientId, String transactionalId) {
+    Map<String, Object> config = producer(bootstrapServers, clientId);
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    return config;
+  }
+
   /** A consumer that commits by hand (after the store write) and reads from the beginning. */
   public static Map<String, Object> consumer(
       String bootstrapServers, ServiceConfig.Consumer settings, String clientId) {
