@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,14 +32,17 @@ public final class StoreLimit {
    * Messages per second from the end of the first batch to the end of the last, like the service's
    * rate (first commit to last commit): connection set-up and first-call costs are left out.
    */
-  public record Result(long messages, int batches, double seconds, double messagesPerSecond) {
+  public record Result(
+      long messages, int batches, int retries, double seconds, double messagesPerSecond) {
 
     public String json() {
       return String.format(
           Locale.ROOT,
-          "{\"messages\":%d,\"batches\":%d,\"seconds\":%.3f,\"messagesPerSecond\":%.1f}",
+          "{\"messages\":%d,\"batches\":%d,\"retries\":%d,\"seconds\":%.3f,"
+              + "\"messagesPerSecond\":%.1f}",
           messages,
           batches,
+          retries,
           seconds,
           messagesPerSecond);
     }
@@ -46,21 +50,47 @@ public final class StoreLimit {
 
   private StoreLimit() {}
 
-  /** Writes {@code batches} to {@code store} one after another, as fast as it takes them. */
+  /**
+   * Writes {@code batches} to {@code store} one after another, as fast as it takes them. A batch
+   * the store refuses is retried after {@link #RETRY_PAUSE}, as the consumer would retry it (and
+   * the time counts, as it does for the consumer); after {@link #ATTEMPTS} refusals in a row it
+   * throws.
+   */
   public static Result measure(OrderStore store, List<List<Order>> batches)
-      throws StoreUnavailableException {
+      throws StoreUnavailableException, InterruptedException {
     if (batches.size() < 2) {
       throw new IllegalArgumentException("the store limit needs at least two batches");
     }
-    store.write(batches.getFirst());
+    write(store, batches.getFirst());
     long start = System.nanoTime();
     long messages = 0;
+    int retries = 0;
     for (List<Order> batch : batches.subList(1, batches.size())) {
-      store.write(batch);
+      retries += write(store, batch);
       messages += batch.size();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Result(messages, batches.size() - 1, seconds, messages / seconds);
+    return new Result(messages, batches.size() - 1, retries, seconds, messages / seconds);
+  }
+
+  static final int ATTEMPTS = 10;
+  static final Duration RETRY_PAUSE = Duration.ofMillis(200);
+
+  // Returns how many times the batch had to be retried.
+  private static int write(OrderStore store, List<Order> batch)
+      throws StoreUnavailableException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        store.write(batch);
+        return attempt - 1;
+      } catch (StoreUnavailableException e) {
+        if (attempt >= ATTEMPTS) {
+          throw e;
+        }
+        System.err.println(COMMAND + ": retrying a batch: " + e.getMessage());
+        Thread.sleep(RETRY_PAUSE.toMillis());
+      }
+    }
   }
 
   /**
@@ -82,6 +112,9 @@ public final class StoreLimit {
       return 2;
     } catch (StoreUnavailableException e) {
       System.err.println(COMMAND + ": the store failed: " + e.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return 1;
     }
   }
