@@ -1,6 +1,7 @@
 package io.lagscaler.loadtest.services;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lagscaler.devstack.ChildProcesses;
 import io.lagscaler.services.common.config.ServiceConfig;
 import io.lagscaler.services.common.consumer.StoreLimit;
 import io.lagscaler.services.common.kafka.KafkaClients;
@@ -132,7 +133,7 @@ public final class ThroughputCommand implements Callable<Integer> {
       double rate;
       Map<String, Double> breakdown;
       try {
-        rate = serviceRate(kafka, service + "-throughput", messages);
+        rate = serviceRate(kafka, replica, service + "-throughput", messages);
         breakdown = breakdown(replica);
       } finally {
         replica.stop(Duration.ofSeconds(15));
@@ -253,7 +254,8 @@ public final class ThroughputCommand implements Callable<Integer> {
    * Committed records per second of the replica's group, from its first commit to its last: the
    * rate of work done and made durable, excluding JVM start and group join.
    */
-  private static double serviceRate(KafkaTestClient kafka, String group, int messages)
+  private static double serviceRate(
+      KafkaTestClient kafka, ServiceProcess replica, String group, int messages)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
     long firstAt = 0;
@@ -267,6 +269,13 @@ public final class ThroughputCommand implements Callable<Integer> {
       }
       if (committed >= messages) {
         return (committed - firstCommitted) / ((now - firstAt) / 1e9);
+      }
+      if (!replica.isAlive()) {
+        throw new IllegalStateException(
+            "the replica exited after "
+                + committed
+                + " committed records: "
+                + ChildProcesses.tail(replica.log()));
       }
       Thread.sleep(50);
     }
