@@ -88,9 +88,28 @@ public final class KafkaClients {
 
   /**
    * Creates the topic if it is missing (another replica creating it first is fine) and waits until
-   * every partition's leader serves requests.
+   * every partition's leader serves requests. A broker that does not answer yet (starting, or slow
+   * on a loaded node) is asked again for up to a minute before the service gives up.
    */
   public static void ensureTopic(Admin admin, String topic, int partitions) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        ensureTopicOnce(admin, topic, partitions);
+        return;
+      } catch (IllegalStateException e) {
+        boolean unanswered =
+            e.getCause() instanceof java.util.concurrent.TimeoutException
+                || (e.getCause() instanceof ExecutionException ee
+                    && ee.getCause() instanceof org.apache.kafka.common.errors.TimeoutException);
+        if (!unanswered || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static void ensureTopicOnce(Admin admin, String topic, int partitions) {
     try {
       if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
         try {
