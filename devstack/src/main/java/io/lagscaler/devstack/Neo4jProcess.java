@@ -21,7 +21,8 @@ import java.util.List;
  */
 public final class Neo4jProcess implements AutoCloseable {
 
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  // Generous: on a shared 2-core machine under heavy load a cold Neo4j JVM took over 90 s.
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
   private final String heap;
   private final int port;
