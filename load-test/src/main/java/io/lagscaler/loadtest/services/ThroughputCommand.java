@@ -60,6 +60,16 @@ public final class ThroughputCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "12", description = "Partitions of the topic.")
   int partitions;
 
+  @Option(
+      names = "--warm-up",
+      defaultValue = "true",
+      negatable = true,
+      description =
+          "Before the store alone is measured, run it once unmeasured and empty the store, so that"
+              + " the store server (Neo4j's JVM above all) is as warm for the measured store-alone"
+              + " pass as for the replica after it (default: ${DEFAULT-VALUE}).")
+  boolean warmUp;
+
   @Option(names = "--json", description = "Print one JSON line only.")
   boolean json;
 
@@ -125,10 +135,16 @@ public final class ThroughputCommand implements Callable<Integer> {
       Path batches = logs.resolve("batches.jsonl");
       StoreLimit.writeBatches(batches, polled);
       polled.clear();
+      String storeUri = redis ? stack.redisUri() : stack.boltUri();
+      if (warmUp) {
+        log("warming the store up: the same batches once, unmeasured");
+        storeLimit("-store-warm-up", jar, env, batches, logs);
+        StoreReset.empty(storeUri);
+      }
       log("the store alone: the same batches through the service's store class");
-      double limit = storeLimit(jar, env, batches, logs);
+      double limit = storeLimit("-store-limit", jar, env, batches, logs);
       log(String.format("store limit: %.0f msgs/s; emptying the store for the replica", limit));
-      StoreReset.empty(redis ? stack.redisUri() : stack.boltUri());
+      StoreReset.empty(storeUri);
       ServiceProcess replica = ServiceProcess.start(service, jar, env, logs, jvmFlags);
       double rate;
       Map<String, Double> breakdown;
@@ -235,11 +251,12 @@ public final class ThroughputCommand implements Callable<Integer> {
   }
 
   /** Runs {@code <service>.jar store-limit FILE} and reads its messages per second. */
-  private double storeLimit(Path jar, Map<String, String> env, Path batches, Path logs)
+  private double storeLimit(
+      String suffix, Path jar, Map<String, String> env, Path batches, Path logs)
       throws java.io.IOException {
     String out =
         ServiceProcess.runToEnd(
-            service + "-store-limit",
+            service + suffix,
             jar,
             env,
             List.of(StoreLimit.COMMAND, batches.toString()),
