@@ -70,6 +70,15 @@ public final class ThroughputCommand implements Callable<Integer> {
               + " pass as for the replica after it (default: ${DEFAULT-VALUE}).")
   boolean warmUp;
 
+  @Option(
+      names = "--steady-from",
+      defaultValue = "0.25",
+      description =
+          "Leave this share of the stream out of both timed rates (the replica's first committed"
+              + " records, the store alone's first batches): JVM start, the JIT's warm-up and"
+              + " connection set-up, so both rates are steady state (default: ${DEFAULT-VALUE}).")
+  double steadyFrom;
+
   @Option(names = "--json", description = "Print one JSON line only.")
   boolean json;
 
@@ -133,23 +142,24 @@ public final class ThroughputCommand implements Callable<Integer> {
       log("logs in " + logs);
 
       Path batches = logs.resolve("batches.jsonl");
+      int untimed = Math.max(1, (int) Math.ceil(polled.size() * steadyFrom));
       StoreLimit.writeBatches(batches, polled);
       polled.clear();
       String storeUri = redis ? stack.redisUri() : stack.boltUri();
       if (warmUp) {
         log("warming the store up: the same batches once, unmeasured");
-        storeLimit("-store-warm-up", jar, env, batches, logs);
+        storeLimit("-store-warm-up", jar, env, batches, untimed, logs);
         StoreReset.empty(storeUri);
       }
       log("the store alone: the same batches through the service's store class");
-      double limit = storeLimit("-store-limit", jar, env, batches, logs);
+      double limit = storeLimit("-store-limit", jar, env, batches, untimed, logs);
       log(String.format("store limit: %.0f msgs/s; emptying the store for the replica", limit));
       StoreReset.empty(storeUri);
       ServiceProcess replica = ServiceProcess.start(service, jar, env, logs, jvmFlags);
       double rate;
       Map<String, Double> breakdown;
       try {
-        rate = serviceRate(kafka, replica, service + "-throughput", messages);
+        rate = serviceRate(kafka, replica, service + "-throughput", messages, steadyFrom);
         breakdown = breakdown(replica);
       } finally {
         replica.stop(Duration.ofSeconds(15));
@@ -161,6 +171,7 @@ public final class ThroughputCommand implements Callable<Integer> {
       result.put("messages", messages);
       result.put("itemsPerOrder", items);
       result.put("partitions", partitions);
+      result.put("steadyFrom", steadyFrom);
       result.put("messagesPerSecond", Math.round(rate));
       result.put("bareConsumerMessagesPerSecond", Math.round(bare));
       result.put("ratio", Math.round(rate / bare * 1000) / 1000.0);
@@ -252,14 +263,14 @@ public final class ThroughputCommand implements Callable<Integer> {
 
   /** Runs {@code <service>.jar store-limit FILE} and reads its messages per second. */
   private double storeLimit(
-      String suffix, Path jar, Map<String, String> env, Path batches, Path logs)
+      String suffix, Path jar, Map<String, String> env, Path batches, int untimed, Path logs)
       throws java.io.IOException {
     String out =
         ServiceProcess.runToEnd(
             service + suffix,
             jar,
             env,
-            List.of(StoreLimit.COMMAND, batches.toString()),
+            List.of(StoreLimit.COMMAND, batches.toString(), Integer.toString(untimed)),
             logs,
             jvmFlags,
             Duration.ofMinutes(20));
@@ -268,11 +279,12 @@ public final class ThroughputCommand implements Callable<Integer> {
   }
 
   /**
-   * Committed records per second of the replica's group, from its first commit to its last: the
-   * rate of work done and made durable, excluding JVM start and group join.
+   * Committed records per second of the replica's group, from the first commit seen at or past
+   * {@code from} of the stream to its last: the rate of work done and made durable, excluding JVM
+   * start, group join and the JIT's warm-up.
    */
   private static double serviceRate(
-      KafkaTestClient kafka, ServiceProcess replica, String group, int messages)
+      KafkaTestClient kafka, ServiceProcess replica, String group, int messages, double from)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
     long firstAt = 0;
@@ -280,7 +292,7 @@ public final class ThroughputCommand implements Callable<Integer> {
     while (System.nanoTime() < deadline) {
       long committed = kafka.committedTotal(group, "orders");
       long now = System.nanoTime();
-      if (firstAt == 0 && committed > 0) {
+      if (firstAt == 0 && committed > 0 && committed >= from * messages) {
         firstAt = now;
         firstCommitted = committed;
       }
