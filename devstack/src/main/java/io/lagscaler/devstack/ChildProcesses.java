@@ -45,6 +45,33 @@ public final class ChildProcesses {
     }
   }
 
+  /**
+   * SIGSTOP: the process stays alive but answers nothing, with its connections open, as a server
+   * does in a long GC pause or behind a network partition; {@link #thaw} resumes it.
+   */
+  public static void freeze(long pid) {
+    signal("STOP", pid);
+  }
+
+  /** SIGCONT after {@link #freeze}. */
+  public static void thaw(long pid) {
+    signal("CONT", pid);
+  }
+
+  private static void signal(String signal, long pid) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not run kill -" + signal, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while signalling " + pid, e);
+    }
+  }
+
   /** The last 20 lines of a child process's log, for error messages. */
   public static String tail(Path log) {
     try {

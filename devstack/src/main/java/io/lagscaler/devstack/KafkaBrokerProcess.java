@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  */
 public final class KafkaBrokerProcess implements KafkaCluster {
 
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  // Generous: on a shared 2-core machine under heavy load a broker start took over a minute.
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
   private final Process process;

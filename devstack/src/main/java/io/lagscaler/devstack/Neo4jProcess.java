@@ -21,49 +21,81 @@ import java.util.List;
  */
 public final class Neo4jProcess implements AutoCloseable {
 
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  // Generous: on a shared 2-core machine under heavy load a cold Neo4j JVM took over 90 s.
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
-  private final Process process;
+  private final String heap;
   private final int port;
-  private final Path log;
+  private final Path dir;
+  private Process process;
+  private Path log;
+  private int starts;
 
-  private Neo4jProcess(Process process, int port, Path log) {
-    this.process = process;
+  private Neo4jProcess(String heap, int port, Path dir) {
+    this.heap = heap;
     this.port = port;
-    this.log = log;
+    this.dir = dir;
   }
 
   /** Starts Neo4j on a free loopback port and waits until Bolt accepts connections. */
   public static Neo4jProcess start(String heap) {
     try {
-      int port = ChildProcesses.freePort();
-      Path dir = Files.createTempDirectory("lagscaler-neo4j-");
-      Path log = dir.resolve("neo4j.log");
-      // Harness first so its versions win; our own code source last, for Neo4jServerMain only.
-      String classPath = harnessClassPath() + java.io.File.pathSeparator + ownCodeSource();
-      Process process =
-          new ProcessBuilder(
-                  List.of(
-                      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                      heap,
-                      "-XX:+UseSerialGC",
-                      "--sun-misc-unsafe-memory-access=allow",
-                      "--enable-native-access=ALL-UNNAMED",
-                      "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                      "-cp",
-                      classPath,
-                      Neo4jServerMain.class.getName(),
-                      Integer.toString(port)))
-              .directory(dir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
-      Neo4jProcess handle = new Neo4jProcess(process, port, log);
+      Neo4jProcess handle =
+          new Neo4jProcess(
+              heap, ChildProcesses.freePort(), Files.createTempDirectory("lagscaler-neo4j-"));
       Runtime.getRuntime().addShutdownHook(new Thread(handle::close, "neo4j-process-stop"));
-      handle.awaitPort();
+      handle.launch();
       return handle;
     } catch (IOException e) {
       throw new UncheckedIOException("could not start a Neo4j process", e);
+    }
+  }
+
+  private synchronized void launch() throws IOException {
+    // A log per start, so the ready line of an earlier start is never mistaken for this one's.
+    log = dir.resolve("neo4j-" + ++starts + ".log");
+    // Harness first so its versions win; our own code source last, for Neo4jServerMain only.
+    String classPath = harnessClassPath() + java.io.File.pathSeparator + ownCodeSource();
+    process =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    heap,
+                    "-XX:+UseSerialGC",
+                    "--sun-misc-unsafe-memory-access=allow",
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                    "-cp",
+                    classPath,
+                    Neo4jServerMain.class.getName(),
+                    Integer.toString(port),
+                    dir.resolve("home").toString()))
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    awaitPort();
+  }
+
+  /**
+   * Stops the Neo4j process (SIGTERM: a clean database shutdown; SIGKILL after 20 s), an outage;
+   * {@link #restart()} starts a new process on the same port and store.
+   */
+  public synchronized void stop() {
+    if (process != null) {
+      ChildProcesses.stop(process, Duration.ofSeconds(20));
+      process = null;
+    }
+  }
+
+  /** Starts Neo4j again, with the data it had, on the same port; waits until Bolt answers. */
+  public synchronized void restart() {
+    if (process == null) {
+      try {
+        launch();
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not restart the Neo4j process", e);
+      }
     }
   }
 
@@ -132,12 +164,13 @@ public final class Neo4jProcess implements AutoCloseable {
     return "bolt://127.0.0.1:" + port;
   }
 
-  public long pid() {
+  /** The running process's id; a restart changes it. */
+  public synchronized long pid() {
     return process.pid();
   }
 
   @Override
   public void close() {
-    ChildProcesses.stop(process, Duration.ofSeconds(20));
+    stop();
   }
 }

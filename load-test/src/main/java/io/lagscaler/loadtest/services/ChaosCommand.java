@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 /**
  * Spot-interruption chaos against the real services: order-intake and several replicas of both
  * consumers run as {@code java -jar} processes; consumer processes are SIGKILLed at random moments
- * and replaced; afterwards the effect of every order is checked in Redis and in Neo4j.
+ * and replaced, and Redis and Neo4j are each stopped and restarted once (process stop and start,
+ * data kept); afterwards the effect of every order is checked in Redis and in Neo4j.
  */
 @Command(
     name = "chaos",
@@ -64,12 +65,28 @@ public final class ChaosCommand implements Callable<Integer> {
   Path servicesDir;
 
   @Option(
+      names = "--store-restarts",
+      defaultValue = "true",
+      negatable = true,
+      description =
+          "Also stop and restart Redis and Neo4j (their processes), once each, while orders flow"
+              + " (default: ${DEFAULT-VALUE}).")
+  boolean storeRestarts;
+
+  @Option(
+      names = "--store-down",
+      defaultValue = "PT3S",
+      description = "How long each store stays down before its restart (ISO-8601).")
+  Duration storeDown;
+
+  @Option(
       names = "--timeout",
       defaultValue = "PT15M",
       description = "How long to wait for the consumers to catch up (ISO-8601).")
   Duration timeout;
 
   private final List<Map<String, Object>> killEvents = new ArrayList<>();
+  private final List<Map<String, Object>> storeRestartEvents = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
@@ -144,8 +161,22 @@ public final class ChaosCommand implements Callable<Integer> {
                             started0,
                             started)));
       }
+      if (storeRestarts) {
+        double redisAt = 0.2 + 0.3 * random.nextDouble();
+        double neo4jAt = 0.2 + 0.3 * random.nextDouble();
+        killers.add(
+            Thread.ofPlatform()
+                .name("store-restarts")
+                .start(() -> restartStores(stack, kafka, redisAt, neo4jAt, killDeadline, started)));
+      }
       for (Thread killer : killers) {
         killer.join();
+      }
+      if (storeRestarts && storeRestartEvents.size() != 2) {
+        throw new IllegalStateException(
+            "only "
+                + storeRestartEvents.size()
+                + " of 2 store restarts happened; see the log above");
       }
       if (killEvents.size() != kills) {
         throw new IllegalStateException(
@@ -193,6 +224,7 @@ public final class ChaosCommand implements Callable<Integer> {
       report.put("partitions", partitions);
       report.put("durationSeconds", Duration.between(started, Instant.now()).toSeconds());
       report.put("killEvents", killEvents);
+      report.put("storeRestarts", storeRestartEvents);
       report.put("problems", result.examples());
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
@@ -218,13 +250,8 @@ public final class ChaosCommand implements Callable<Integer> {
       Instant started) {
     try {
       for (PlannedKill planned : plan) {
-        long threshold = (long) (planned.fraction() * messages);
-        while (kafka.committedTotal(planned.service(), "orders") < threshold) {
-          if (System.nanoTime() > deadline) {
-            log(planned.service() + " did not reach " + threshold + " committed orders in time");
-            return;
-          }
-          Thread.sleep(20);
+        if (!awaitCommitted(kafka, planned.service(), planned.fraction(), deadline)) {
+          return;
         }
         ServiceProcess target;
         ServiceProcess replacement;
@@ -263,6 +290,73 @@ public final class ChaosCommand implements Callable<Integer> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Restarts Redis once store-totals has committed {@code redisAt} of the orders, and Neo4j once
+   * purchase-graph has committed {@code neo4jAt}: a process stop and start each, while the
+   * consumers (and the kills) carry on.
+   */
+  private void restartStores(
+      LocalStack stack,
+      KafkaTestClient kafka,
+      double redisAt,
+      double neo4jAt,
+      long deadline,
+      Instant started) {
+    record Restart(String store, String service, double fraction) {}
+    List<Restart> plan =
+        new ArrayList<>(
+            List.of(
+                new Restart("redis", "store-totals", redisAt),
+                new Restart("neo4j", "purchase-graph", neo4jAt)));
+    plan.sort(java.util.Comparator.comparingDouble(Restart::fraction));
+    try {
+      for (Restart restart : plan) {
+        if (!awaitCommitted(kafka, restart.service(), restart.fraction(), deadline)) {
+          return;
+        }
+        long committed = kafka.committedTotal(restart.service(), "orders");
+        double at = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+        log("stopping " + restart.store() + " at " + committed + " committed " + restart.service());
+        long stoppedAt = System.nanoTime();
+        if (restart.store().equals("redis")) {
+          stack.restartRedis(storeDown);
+        } else {
+          stack.restartNeo4j(storeDown);
+        }
+        double downSeconds = (System.nanoTime() - stoppedAt) / 1e9;
+        log(String.format("%s is back after %.1f s", restart.store(), downSeconds));
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("atSeconds", at);
+        event.put("store", restart.store());
+        event.put("downSeconds", Math.round(downSeconds * 10) / 10.0);
+        event.put("groupCommittedAtStop", committed);
+        synchronized (storeRestartEvents) {
+          storeRestartEvents.add(event);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Waits until {@code service}'s group has committed {@code fraction} of the orders; false (and a
+   * log line) when the deadline passed first.
+   */
+  private boolean awaitCommitted(
+      KafkaTestClient kafka, String service, double fraction, long deadline)
+      throws InterruptedException {
+    long threshold = (long) (fraction * messages);
+    while (kafka.committedTotal(service, "orders") < threshold) {
+      if (System.nanoTime() > deadline) {
+        log(service + " did not reach " + threshold + " committed orders in time");
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
   }
 
   /** A kill of one replica of {@code service} once its group has committed this much. */

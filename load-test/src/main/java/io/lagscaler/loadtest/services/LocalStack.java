@@ -8,6 +8,7 @@ import io.lagscaler.devstack.RedisExporter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,26 @@ public final class LocalStack implements AutoCloseable {
 
   public String boltUri() {
     return neo4j.boltUri();
+  }
+
+  /**
+   * Stops Redis (a clean shutdown: its append-only file keeps every acknowledged write), leaves it
+   * down for {@code down}, and starts it again on the same port.
+   */
+  public void restartRedis(Duration down) throws InterruptedException {
+    redis.stop();
+    Thread.sleep(down.toMillis());
+    redis.restart();
+  }
+
+  /**
+   * Stops the Neo4j process, leaves it down for {@code down}, and starts a new process on the same
+   * port and store; returns once Bolt answers again.
+   */
+  public void restartNeo4j(Duration down) throws InterruptedException {
+    neo4j.stop();
+    Thread.sleep(down.toMillis());
+    neo4j.restart();
   }
 
   /**

@@ -71,18 +71,10 @@ public final class ServiceProcess {
       int port = ChildProcesses.freePort();
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(jvmFlags);
-      command.add("-XX:+UseSerialGC");
-      command.add("--sun-misc-unsafe-memory-access=allow");
-      command.add("--enable-native-access=ALL-UNNAMED");
-      command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-      command.add("-Dorg.slf4j.simpleLogger.log.io.lagscaler=info");
-      command.add("-jar");
-      command.add(jar.toString());
       ProcessBuilder builder =
-          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+          new ProcessBuilder(javaCommand(jar, jvmFlags, List.of()))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
       builder.environment().putAll(env);
       builder.environment().put("HTTP_PORT", Integer.toString(port));
       ServiceProcess started = new ServiceProcess(name, builder.start(), port, log);
@@ -91,6 +83,62 @@ public final class ServiceProcess {
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + name, e);
     }
+  }
+
+  /**
+   * Runs {@code java <jvmFlags> -jar jar <args>} to its end (a one-off command of the service's
+   * jar, such as its store-limit benchmark) and returns what it printed on stdout; its stderr goes
+   * to {@code logDir/<name>.log}.
+   */
+  public static String runToEnd(
+      String name,
+      Path jar,
+      Map<String, String> env,
+      List<String> args,
+      Path logDir,
+      List<String> jvmFlags,
+      Duration timeout) {
+    try {
+      Files.createDirectories(logDir);
+      Path log = logDir.resolve(name + ".log");
+      Path out = logDir.resolve(name + ".out");
+      ProcessBuilder builder =
+          new ProcessBuilder(javaCommand(jar, jvmFlags, args))
+              .redirectError(log.toFile())
+              .redirectOutput(out.toFile());
+      builder.environment().putAll(env);
+      Process process = builder.start();
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        ChildProcesses.stop(process, Duration.ofSeconds(5));
+        throw new IllegalStateException(
+            name + " did not finish within " + timeout + "; see " + log);
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(
+            name + " exited with " + process.exitValue() + ": " + ChildProcesses.tail(log));
+      }
+      return Files.readString(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not run " + name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running " + name, e);
+    }
+  }
+
+  private static List<String> javaCommand(Path jar, List<String> jvmFlags, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmFlags);
+    command.add("-XX:+UseSerialGC");
+    command.add("--sun-misc-unsafe-memory-access=allow");
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    command.add("-Dorg.slf4j.simpleLogger.log.io.lagscaler=info");
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(args);
+    return command;
   }
 
   /** Waits until /readyz answers 200 (Kafka and the store reachable). */

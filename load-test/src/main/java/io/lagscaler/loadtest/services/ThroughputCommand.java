@@ -1,6 +1,9 @@
 package io.lagscaler.loadtest.services;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lagscaler.devstack.ChildProcesses;
+import io.lagscaler.services.common.config.ServiceConfig;
+import io.lagscaler.services.common.consumer.StoreLimit;
 import io.lagscaler.services.common.kafka.KafkaClients;
 import io.lagscaler.services.common.order.Order;
 import io.lagscaler.services.common.order.OrderJson;
@@ -30,15 +33,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * One consumer replica's sustained rate against its real store, next to a bare KafkaConsumer
- * reading the same records in the same run: the bare consumer is the ceiling the broker and the
- * client allow, so the ratio is the cost of parsing, storing and committing.
+ * One consumer replica's sustained rate against its real store, next to two yardsticks measured in
+ * the same run: a bare KafkaConsumer reading the same records (the ceiling the broker and the
+ * client allow), and the store alone (the service's own store class, run from the service's jar,
+ * writing the same batches the bare consumer polled, with no Kafka, parsing or commits in the way).
+ * The store limit is what a replica can at best reach, so {@code ratioToStoreLimit} is how much of
+ * its store the consumer pipeline uses.
  */
 @Command(
     name = "throughput",
     mixinStandardHelpOptions = true,
     description =
-        "Sustained msgs/s of one store-totals or purchase-graph replica vs a bare KafkaConsumer.")
+        "Sustained msgs/s of one store-totals or purchase-graph replica vs a bare KafkaConsumer"
+            + " and vs its store alone.")
 public final class ThroughputCommand implements Callable<Integer> {
 
   @Option(names = "--service", required = true, description = "store-totals or purchase-graph")
@@ -52,6 +59,25 @@ public final class ThroughputCommand implements Callable<Integer> {
 
   @Option(names = "--partitions", defaultValue = "12", description = "Partitions of the topic.")
   int partitions;
+
+  @Option(
+      names = "--warm-up",
+      defaultValue = "true",
+      negatable = true,
+      description =
+          "Before the store alone is measured, run it once unmeasured and empty the store, so that"
+              + " the store server (Neo4j's JVM above all) is as warm for the measured store-alone"
+              + " pass as for the replica after it (default: ${DEFAULT-VALUE}).")
+  boolean warmUp;
+
+  @Option(
+      names = "--steady-from",
+      defaultValue = "0.25",
+      description =
+          "Leave this share of the stream out of both timed rates (the replica's first committed"
+              + " records, the store alone's first batches): JVM start, the JIT's warm-up and"
+              + " connection set-up, so both rates are steady state (default: ${DEFAULT-VALUE}).")
+  double steadyFrom;
 
   @Option(names = "--json", description = "Print one JSON line only.")
   boolean json;
@@ -93,8 +119,13 @@ public final class ThroughputCommand implements Callable<Integer> {
       preload(stack.bootstrapServers(), orders);
       log("loaded " + messages + " orders; bare consumer first");
 
-      double bare = bareConsumerRate(stack.bootstrapServers(), messages);
-      log(String.format("bare consumer: %.0f msgs/s", bare));
+      int maxPollRecords =
+          Integer.parseInt(
+              extraEnv.getOrDefault(
+                  "MAX_POLL_RECORDS", Integer.toString(ServiceConfig.DEFAULT_MAX_POLL_RECORDS)));
+      List<List<byte[]>> polled = new ArrayList<>();
+      double bare = bareConsumerRate(stack.bootstrapServers(), messages, maxPollRecords, polled);
+      log(String.format("bare consumer: %.0f msgs/s in %d batches", bare, polled.size()));
 
       Map<String, String> env = new LinkedHashMap<>();
       env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
@@ -108,12 +139,27 @@ public final class ThroughputCommand implements Callable<Integer> {
       }
       env.putAll(extraEnv);
       Path logs = Files.createTempDirectory("lagscaler-throughput-");
-      log("replica log in " + logs);
+      log("logs in " + logs);
+
+      Path batches = logs.resolve("batches.jsonl");
+      int untimed = Math.max(1, (int) Math.ceil(polled.size() * steadyFrom));
+      StoreLimit.writeBatches(batches, polled);
+      polled.clear();
+      String storeUri = redis ? stack.redisUri() : stack.boltUri();
+      if (warmUp) {
+        log("warming the store up: the same batches once, unmeasured");
+        storeLimit("-store-warm-up", jar, env, batches, untimed, logs);
+        StoreReset.empty(storeUri);
+      }
+      log("the store alone: the same batches through the service's store class");
+      double limit = storeLimit("-store-limit", jar, env, batches, untimed, logs);
+      log(String.format("store limit: %.0f msgs/s; emptying the store for the replica", limit));
+      StoreReset.empty(storeUri);
       ServiceProcess replica = ServiceProcess.start(service, jar, env, logs, jvmFlags);
       double rate;
       Map<String, Double> breakdown;
       try {
-        rate = serviceRate(kafka, service + "-throughput", messages);
+        rate = serviceRate(kafka, replica, service + "-throughput", messages, steadyFrom);
         breakdown = breakdown(replica);
       } finally {
         replica.stop(Duration.ofSeconds(15));
@@ -125,9 +171,12 @@ public final class ThroughputCommand implements Callable<Integer> {
       result.put("messages", messages);
       result.put("itemsPerOrder", items);
       result.put("partitions", partitions);
+      result.put("steadyFrom", steadyFrom);
       result.put("messagesPerSecond", Math.round(rate));
       result.put("bareConsumerMessagesPerSecond", Math.round(bare));
       result.put("ratio", Math.round(rate / bare * 1000) / 1000.0);
+      result.put("storeLimitMessagesPerSecond", Math.round(limit));
+      result.put("ratioToStoreLimit", Math.round(rate / limit * 1000) / 1000.0);
       result.putAll(breakdown);
       String line = new ObjectMapper().writeValueAsString(result);
       if (json) {
@@ -140,7 +189,11 @@ public final class ThroughputCommand implements Callable<Integer> {
                 + " msgs/s; bare consumer "
                 + Math.round(bare)
                 + " msgs/s; ratio "
-                + result.get("ratio"));
+                + result.get("ratio")
+                + "; store limit "
+                + Math.round(limit)
+                + " msgs/s; ratio to the store limit "
+                + result.get("ratioToStoreLimit"));
       }
       return 0;
     }
@@ -164,14 +217,18 @@ public final class ThroughputCommand implements Callable<Integer> {
     }
   }
 
-  /** Messages per second from the first record to the last, polling only. */
-  private static double bareConsumerRate(String bootstrapServers, int messages) {
+  /**
+   * Messages per second from the first record to the last, polling only; each poll's record values
+   * are added to {@code polled}, the batches a replica with the same max.poll.records would see.
+   */
+  private static double bareConsumerRate(
+      String bootstrapServers, int messages, int maxPollRecords, List<List<byte[]>> polled) {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, "bare-" + UUID.randomUUID());
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
@@ -193,6 +250,9 @@ public final class ThroughputCommand implements Callable<Integer> {
         }
         seen += records.count();
         last = System.nanoTime();
+        List<byte[]> values = new ArrayList<>(records.count());
+        records.forEach(r -> values.add(r.value()));
+        polled.add(values);
       }
       if (seen < messages) {
         throw new IllegalStateException("the bare consumer read only " + seen + " records");
@@ -201,11 +261,30 @@ public final class ThroughputCommand implements Callable<Integer> {
     }
   }
 
+  /** Runs {@code <service>.jar store-limit FILE} and reads its messages per second. */
+  private double storeLimit(
+      String suffix, Path jar, Map<String, String> env, Path batches, int untimed, Path logs)
+      throws java.io.IOException {
+    String out =
+        ServiceProcess.runToEnd(
+            service + suffix,
+            jar,
+            env,
+            List.of(StoreLimit.COMMAND, batches.toString(), Integer.toString(untimed)),
+            logs,
+            jvmFlags,
+            Duration.ofMinutes(20));
+    String line = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
+    return new ObjectMapper().readTree(line).get("messagesPerSecond").asDouble();
+  }
+
   /**
-   * Committed records per second of the replica's group, from its first commit to its last: the
-   * rate of work done and made durable, excluding JVM start and group join.
+   * Committed records per second of the replica's group, from the first commit seen at or past
+   * {@code from} of the stream to its last: the rate of work done and made durable, excluding JVM
+   * start, group join and the JIT's warm-up.
    */
-  private static double serviceRate(KafkaTestClient kafka, String group, int messages)
+  private static double serviceRate(
+      KafkaTestClient kafka, ServiceProcess replica, String group, int messages, double from)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
     long firstAt = 0;
@@ -213,12 +292,19 @@ public final class ThroughputCommand implements Callable<Integer> {
     while (System.nanoTime() < deadline) {
       long committed = kafka.committedTotal(group, "orders");
       long now = System.nanoTime();
-      if (firstAt == 0 && committed > 0) {
+      if (firstAt == 0 && committed > 0 && committed >= from * messages) {
         firstAt = now;
         firstCommitted = committed;
       }
       if (committed >= messages) {
         return (committed - firstCommitted) / ((now - firstAt) / 1e9);
+      }
+      if (!replica.isAlive()) {
+        throw new IllegalStateException(
+            "the replica exited after "
+                + committed
+                + " committed records: "
+                + ChildProcesses.tail(replica.log()));
       }
       Thread.sleep(50);
     }
@@ -227,20 +313,21 @@ public final class ThroughputCommand implements Callable<Integer> {
   }
 
   /**
-   * Where the replica's time went, from its own /metrics: mean batch size and duration, and the
-   * share of batch time spent waiting for the store.
+   * Where the replica's time went, from its own /metrics: mean batch size, mean time from poll to
+   * commit (which includes waiting for the store thread), and mean store call.
    */
   private static Map<String, Double> breakdown(ServiceProcess replica) {
     String metrics = io.lagscaler.services.testkit.Http.get(replica.url("/metrics")).body();
     double batchSum = metric(metrics, "orders_batch_duration_seconds_sum");
     double batchCount = metric(metrics, "orders_batch_duration_seconds_count");
     double storeSum = metric(metrics, "orders_store_call_seconds_sum{outcome=\"success\"");
+    double storeCount = metric(metrics, "orders_store_call_seconds_count{outcome=\"success\"");
     double sizeSum = metric(metrics, "orders_batch_size_sum");
     double sizeCount = metric(metrics, "orders_batch_size_count");
     Map<String, Double> result = new LinkedHashMap<>();
     result.put("meanBatchSize", Math.round(sizeSum / sizeCount * 10) / 10.0);
     result.put("meanBatchMillis", Math.round(batchSum / batchCount * 10_000) / 10.0);
-    result.put("storeShareOfBatchTime", Math.round(storeSum / batchSum * 1000) / 1000.0);
+    result.put("meanStoreCallMillis", Math.round(storeSum / storeCount * 10_000) / 10.0);
     return result;
   }
 

@@ -5,6 +5,7 @@ import io.lagscaler.services.common.ConsumerService;
 import io.lagscaler.services.common.config.ConfigException;
 import io.lagscaler.services.common.config.Env;
 import io.lagscaler.services.common.config.ServiceConfig;
+import io.lagscaler.services.common.consumer.StoreLimit;
 import io.lagscaler.services.common.http.ServiceHttp;
 import io.lagscaler.services.common.telemetry.Telemetry;
 import java.util.ArrayList;
@@ -29,6 +30,10 @@ public final class PurchaseGraphMain {
     } catch (ConfigException e) {
       System.err.println("purchase-graph: " + e.getMessage());
       System.exit(2);
+    }
+    if (args.length > 0 && args[0].equals(StoreLimit.COMMAND)) {
+      // The store alone, with this service's store class and settings: the benchmark yardstick.
+      System.exit(StoreLimit.run(args, new Neo4jGraphStore(neo4j)));
     }
     ConsumerService.runUntilSignalled(start(config, consumer, neo4j));
   }

@@ -11,6 +11,7 @@ import io.lagscaler.services.common.telemetry.Telemetry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,7 +32,7 @@ public final class ConsumerService implements AutoCloseable {
   private final OrderStore store;
   private final Telemetry telemetry;
   private final Admin admin;
-  private final KafkaProducer<byte[], byte[]> dlqProducer;
+  private final DeadLetters deadLetters;
   private final OrderConsumer orderConsumer;
   private final Thread loop;
   private final ServiceHttp http;
@@ -50,20 +51,25 @@ public final class ConsumerService implements AutoCloseable {
     this.admin = Admin.create(KafkaClients.admin(config.bootstrapServers()));
     KafkaClients.ensureTopic(admin, config.ordersTopic(), config.ordersPartitions());
     KafkaClients.ensureTopic(admin, config.dlqTopic(), 1);
-    this.dlqProducer =
-        new KafkaProducer<>(KafkaClients.producer(config.bootstrapServers(), clientId + "-dlq"));
+    // One transactional id per process: a producer made to replace a broken one fences it.
+    String transactionalId = settings.groupId() + "-dlq-" + UUID.randomUUID();
+    this.deadLetters =
+        new DeadLetters(
+            () -> {
+              KafkaProducer<byte[], byte[]> producer =
+                  new KafkaProducer<>(
+                      KafkaClients.deadLetterProducer(
+                          config.bootstrapServers(), clientId + "-dlq", transactionalId));
+              telemetry.bindKafka(producer);
+              return producer;
+            },
+            config.dlqTopic(),
+            settings.groupId());
     KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(KafkaClients.consumer(config.bootstrapServers(), settings, clientId));
     telemetry.bindKafka(consumer);
-    telemetry.bindKafka(dlqProducer);
     this.orderConsumer =
-        new OrderConsumer(
-            consumer,
-            config.ordersTopic(),
-            settings,
-            store,
-            new DeadLetters(dlqProducer, config.dlqTopic(), settings.groupId()),
-            telemetry);
+        new OrderConsumer(consumer, config.ordersTopic(), settings, store, deadLetters, telemetry);
     this.loop =
         Thread.ofPlatform()
             .name("order-consumer")
@@ -117,7 +123,7 @@ public final class ConsumerService implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     http.close();
-    dlqProducer.close(Duration.ofSeconds(5));
+    deadLetters.close();
     admin.close(Duration.ofSeconds(5));
     store.close();
     telemetry.close();

@@ -37,6 +37,45 @@ class OrderJsonTest {
     assertThat(order.createdAt()).isEqualTo(Instant.parse("2026-11-22T10:15:30Z"));
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "2026-11-22T10:15:30Z",
+        "2024-02-29T23:59:59Z",
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59Z",
+        "2026-11-22T10:15:30.250Z",
+        "2026-11-22T10:15:30+01:00",
+        "2023-02-29T00:00:00Z",
+        "2026-04-31T00:00:00Z",
+        "2026-13-01T00:00:00Z",
+        "2026-11-22T24:00:00Z",
+        "2026-11-22T10:60:00Z",
+        "2026-11-22T10:15:60Z",
+        "2026-11-22 10:15:30Z",
+        "2026-1a-22T10:15:30Z",
+        "not a date"
+      })
+  void createdAtIsReadExactlyAsInstantParseReadsIt(String createdAt) {
+    ParseResult result =
+        parse(
+            """
+            {"orderId":"o-1","storeId":"s-1","customerId":"c-1","createdAt":"%s",
+             "items":[{"sku":"a","quantity":1,"unitPriceCents":1}]}
+            """
+                .formatted(createdAt));
+
+    Instant expected;
+    try {
+      expected = Instant.parse(createdAt);
+    } catch (java.time.format.DateTimeParseException e) {
+      assertThat(fields(result)).containsExactly("createdAt");
+      return;
+    }
+    assertThat(result).isInstanceOf(ParseResult.Valid.class);
+    assertThat(((ParseResult.Valid) result).order().createdAt()).isEqualTo(expected);
+  }
+
   @Test
   void eachBadFieldIsNamedByItsJsonPath() {
     ParseResult result =

@@ -126,16 +126,14 @@ public final class KafkaTestClient implements AutoCloseable {
         .collect(Collectors.toSet());
   }
 
-  /** Reads every record of a topic from the beginning until {@code count} are seen. */
+  /**
+   * Reads every committed record of a topic from the beginning until {@code count} are seen ({@code
+   * read_committed}: records of aborted transactions, such as a failed dead-letter send, are not
+   * seen, as no real reader of the topic sees them).
+   */
   public List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int count, Duration timeout) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(readerConfig())) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + timeout.toNanos();
       while (records.size() < count && System.nanoTime() < deadline) {
@@ -143,6 +141,65 @@ public final class KafkaTestClient implements AutoCloseable {
       }
     }
     return records;
+  }
+
+  /**
+   * Every committed record of a topic, read up to its last stable offset once no transaction is
+   * open on it any more (aborted records excluded, as with {@link #readAll}).
+   */
+  public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, Duration timeout) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(readerConfig())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        // Under read_committed the end offset is the last stable offset: it stays below an open
+        // transaction, so reaching it with the log end means nothing is pending.
+        Map<TopicPartition, Long> stable = consumer.endOffsets(partitions);
+        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+        boolean atEnd = partitions.stream().allMatch(p -> consumer.position(p) >= stable.get(p));
+        if (atEnd && stable.equals(endOffsets(partitions))) {
+          return records;
+        }
+      }
+    }
+    throw new IllegalStateException(topic + " still had an open transaction after " + timeout);
+  }
+
+  private Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {
+    try {
+      Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+      partitions.forEach(p -> latest.put(p, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+      Map<TopicPartition, Long> result = new HashMap<>();
+      admin
+          .listOffsets(latest)
+          .all()
+          .get()
+          .forEach((partition, info) -> result.put(partition, info.offset()));
+      return result;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("could not read end offsets: " + e.getCause(), e);
+    }
+  }
+
+  private Map<String, Object> readerConfig() {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    return config;
   }
 
   @Override

@@ -11,14 +11,18 @@ import io.lagscaler.services.common.ConsumerService;
 import io.lagscaler.services.common.config.Env;
 import io.lagscaler.services.common.config.ServiceConfig;
 import io.lagscaler.services.common.consumer.DeadLetters;
+import io.lagscaler.services.common.consumer.StoreLimit;
 import io.lagscaler.services.common.order.Order;
+import io.lagscaler.services.common.order.OrderJson;
 import io.lagscaler.services.testkit.Eventually;
 import io.lagscaler.services.testkit.Expected;
 import io.lagscaler.services.testkit.Http;
 import io.lagscaler.services.testkit.KafkaTestClient;
 import io.lagscaler.services.testkit.Orders;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @WithKafka
 @WithRedis
@@ -297,6 +302,38 @@ class StoreTotalsTest {
       if (second != null) {
         second.close();
       }
+    }
+  }
+
+  @Test
+  void theStoreAloneWritesPolledBatchesThroughTheServiceStoreClass(@TempDir Path dir)
+      throws Exception {
+    List<Order> orders = Orders.forTest("limit").next(300, 3);
+    Path file = dir.resolve("batches.jsonl");
+    List<List<byte[]>> polled = new ArrayList<>();
+    for (int from = 0; from < orders.size(); from += 100) {
+      polled.add(orders.subList(from, from + 100).stream().map(OrderJson::toBytes).toList());
+    }
+    StoreLimit.writeBatches(file, polled);
+
+    List<List<Order>> batches = StoreLimit.readBatches(file);
+    assertThat(batches).extracting(List::size).containsExactly(100, 100, 100);
+    try (RedisTotalsStore store =
+        new RedisTotalsStore(RedisSettings.read(Env.of(Map.of("REDIS_URI", redis.uri()))))) {
+      StoreLimit.Result result = StoreLimit.measure(store, batches);
+
+      assertThat(result.messages()).as("the first batch is not timed").isEqualTo(200);
+      assertThat(result.batches()).isEqualTo(2);
+      assertThat(result.messagesPerSecond()).isPositive();
+      Expected.totals(orders)
+          .forEach(
+              (key, expected) -> {
+                StoreTotals actual = store.totals(key.storeId(), key.day(), 100);
+                assertThat(actual.orders()).as("orders of %s", key).isEqualTo(expected.orders());
+                assertThat(actual.revenueCents())
+                    .as("revenue of %s", key)
+                    .isEqualTo(expected.revenueCents());
+              });
     }
   }
 

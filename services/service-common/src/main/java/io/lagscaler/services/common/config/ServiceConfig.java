@@ -18,6 +18,9 @@ public record ServiceConfig(
     int httpPort,
     Tracing tracing) {
 
+  /** Records per poll, and so per store batch, unless MAX_POLL_RECORDS says otherwise. */
+  public static final int DEFAULT_MAX_POLL_RECORDS = 500;
+
   /** Brave/Zipkin tracing: the Zipkin endpoint is optional (no reporting without it). */
   public record Tracing(Optional<String> zipkinEndpoint, double sampleRate) {}
 
@@ -78,7 +81,7 @@ public record ServiceConfig(
         GroupProtocol.valueOf(
             env.oneOf("GROUP_PROTOCOL", "classic", Set.of("classic", "consumer"))
                 .toUpperCase(java.util.Locale.ROOT)),
-        env.integer("MAX_POLL_RECORDS", 500, 1, 100_000),
+        env.integer("MAX_POLL_RECORDS", DEFAULT_MAX_POLL_RECORDS, 1, 100_000),
         env.duration(
             "SHUTDOWN_GRACE", Duration.ofSeconds(25), Duration.ofSeconds(1), Duration.ofHours(1)),
         initial,

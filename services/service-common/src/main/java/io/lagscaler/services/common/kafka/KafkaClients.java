@@ -35,6 +35,22 @@ public final class KafkaClients {
     return config;
   }
 
+  /**
+   * The dead-letter producer: transactional, so that a send that failed and is retried leaves one
+   * visible copy (read the dead-letter topic with {@code isolation.level=read_committed}). Calls
+   * block at most 10 s, so a broker outage turns into the consumer's backoff; an open transaction
+   * of a crashed process is aborted by the broker after 30 s.
+   */
+  public static Map<String, Object> deadLetterProducer(
+      String bootstrapServers, String clientId, String transactionalId) {
+    Map<String, Object> config = producer(bootstrapServers, clientId);
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    return config;
+  }
+
   /** A consumer that commits by hand (after the store write) and reads from the beginning. */
   public static Map<String, Object> consumer(
       String bootstrapServers, ServiceConfig.Consumer settings, String clientId) {
@@ -72,9 +88,28 @@ public final class KafkaClients {
 
   /**
    * Creates the topic if it is missing (another replica creating it first is fine) and waits until
-   * every partition's leader serves requests.
+   * every partition's leader serves requests. A broker that does not answer yet (starting, or slow
+   * on a loaded node) is asked again for up to a minute before the service gives up.
    */
   public static void ensureTopic(Admin admin, String topic, int partitions) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        ensureTopicOnce(admin, topic, partitions);
+        return;
+      } catch (IllegalStateException e) {
+        boolean unanswered =
+            e.getCause() instanceof java.util.concurrent.TimeoutException
+                || (e.getCause() instanceof ExecutionException ee
+                    && ee.getCause() instanceof org.apache.kafka.common.errors.TimeoutException);
+        if (!unanswered || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static void ensureTopicOnce(Admin admin, String topic, int partitions) {
     try {
       if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
         try {
