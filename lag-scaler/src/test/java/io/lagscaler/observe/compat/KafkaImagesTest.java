@@ -14,10 +14,10 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * The contract of {@link KafkaVersionsTest} against the official {@code apache/kafka} images of the
- * same releases, through Testcontainers' Kafka module. It needs a Docker engine, so the default build
- * leaves it out (lag-scaler/pom.xml) and the child-JVM brokers of {@link KafkaVersionsTest} run the
- * contract there; the build workflow's kafka-images job names it ({@code -Dtest=KafkaImagesTest}),
- * and there a missing engine fails it.
+ * same releases, through Testcontainers' Kafka module. It needs a Docker engine, so the default
+ * build leaves it out (lag-scaler/pom.xml) and the child-JVM brokers of {@link KafkaVersionsTest}
+ * run the contract there; the build workflow's kafka-images job names it ({@code
+ * -Dtest=KafkaImagesTest}), and there a missing engine fails it.
  */
 @ParameterizedClass(name = "apache/kafka:{0}")
 @ValueSource(strings = {"3.7.2", "3.9.1", "4.0.1", "4.3.1"})
